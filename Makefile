@@ -1,0 +1,72 @@
+# Every command the README shows, and every step CI runs, is a target here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+STAMP := $(VENV)/.installed
+RASA_FILES := --domain bot/domain.yml --data data --config config.yml
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help setup kb kb-check kb-export train run shell lint format validate pytest conversations test eval lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(STAMP) ## Create .venv with Python 3.10 and the pinned dependencies (once)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/setup-venv.sh scripts/find-python.sh
+	scripts/setup-venv.sh
+	touch $@
+
+kb: setup ## Load knowledge/*.yml into the database (DATABASE_URL, SQLite by default)
+	$(PY) -m knowledge build
+
+kb-check: setup ## Validate every knowledge entry (fields, links, reading grade, article sections)
+	$(PY) -m knowledge check
+
+kb-export: kb ## Print the knowledge base as JSON lines
+	$(PY) -m knowledge export
+
+train: setup ## Train the assistant if config, domain, data or terms changed
+	$(PY) -m bot.training
+
+run: kb train ## Start the action server and the Rasa server (Ctrl-C stops both)
+	$(PY) -m bot.launcher
+
+shell: kb train ## Chat with the assistant in this terminal
+	$(PY) -m bot.launcher --shell
+
+lint: setup ## ruff format check, ruff lint and mypy
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy knowledge actions bot
+
+format: setup ## Reformat the code with ruff
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+validate: setup ## rasa data validate, failing on any warning
+	$(PY) -m bot.validate $(RASA_FILES)
+
+pytest: kb train ## Unit, integration, action and end-to-end tests
+	$(PY) -m pytest
+
+conversations: train ## Conversation tests with rasa test (every entry and the follow-ups)
+	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \
+		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
+
+test: lint validate kb-check pytest conversations ## Everything CI runs
+
+eval: kb train ## Held-out questions through the running assistant: accuracy per entry
+	$(PY) -m bot.evaluate tests/heldout/questions.yml
+
+lock: ## Re-pin constraints.txt from a fresh install of requirements*.txt
+	scripts/lock.sh
+
+clean: ## Remove generated files (venv, models, databases, build)
+	rm -rf $(VENV) build models var results .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Rasa action server: thin adapters between the tracker and `knowledge/`."""

@@ -1,0 +1,63 @@
+"""Turns knowledge-service results into messages for the dispatcher; pure functions, no Rasa imports.
+
+All wording lives in `bot/domain.yml` responses; this module only chooses which response to
+use and fills it with entry data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from actions import names
+from knowledge.model import Entry
+from knowledge.service import Answer, Clarification
+
+# Channels whose front end renders the citation from the `custom` payload (the web widget).
+CITATION_CHANNELS = frozenset({"rest", "socketio"})
+# Channels that cannot show buttons: choices become a numbered list answered with a number.
+TEXT_ONLY_CHANNELS = frozenset({"twilio", "twilio_voice", "sms", "whatsapp"})
+
+Message = dict[str, Any]
+
+
+def entry_payload(entry: Entry) -> str:
+    """The button payload that asks for this entry, exactly as a typed question would."""
+    if entry.intent:
+        return f"/{entry.intent}"
+    return f"/{names.INTENT_HOW_DIFFERENT}" + json.dumps({names.ENTITY_TREATMENT: entry.compares})
+
+
+def buttons_for(entries: Iterable[Entry]) -> list[dict[str, str]]:
+    """One button per entry, titled with the entry's question."""
+    return [{"title": e.title, "payload": entry_payload(e)} for e in entries]
+
+
+def numbered(entries: Sequence[Entry]) -> str:
+    """The entries' questions as a numbered list, one per line."""
+    return "\n".join(f"{n}. {e.title}" for n, e in enumerate(entries, start=1))
+
+
+def answer_messages(answer: Answer, channel: str) -> list[Message]:
+    """The answer, its citation, and the suggested follow-up questions."""
+    entry = answer.entry
+    first: Message = {"response": names.UTTER_ANSWER, "answer": entry.answer, "source": entry.source}
+    if channel in CITATION_CHANNELS:
+        first["json_message"] = {"kb_entry": entry.id, "source": entry.source}
+    return [first, *_choices(names.UTTER_SUGGESTIONS, answer.suggestions, channel)]
+
+
+def clarification_messages(clarification: Clarification, channel: str) -> list[Message]:
+    """Offer the likely questions, or the main topics when there is no likely question."""
+    if not clarification.candidates:
+        return [{"response": names.UTTER_CLARIFY_TOPICS}]
+    return _choices(names.UTTER_CLARIFY, clarification.candidates, channel)
+
+
+def _choices(response: str, entries: Sequence[Entry], channel: str) -> list[Message]:
+    if not entries:
+        return []
+    if channel in TEXT_ONLY_CHANNELS:
+        return [{"response": f"{response}_numbered", "choices": numbered(entries)}]
+    return [{"response": response, "buttons": buttons_for(entries)}]

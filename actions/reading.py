@@ -1,0 +1,44 @@
+"""Reads what the actions need from Rasa's parsed message and slots; pure functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from actions import names
+from knowledge.service import Context, Question
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3}
+_NUMBER = re.compile(r"\b([1-9])\b|\b(first|second|third|one|two|three)\b", re.IGNORECASE)
+
+
+def question_from(message: Mapping[str, Any]) -> Question:
+    """The question in Rasa's latest parsed message (`tracker.latest_message`)."""
+    intent = (message.get("intent") or {}).get("name")
+    ranking = [
+        r["name"] for r in message.get("intent_ranking") or [] if r.get("name") and r["name"] != names.INTENT_FALLBACK
+    ]
+    phrases = [str(e["value"]) for e in message.get("entities") or [] if e.get("value") is not None]
+    return Question(intent=intent, ranking=ranking, entity_phrases=phrases, text=str(message.get("text") or ""))
+
+
+def context_from(slots: Mapping[str, Any]) -> Context:
+    """The conversation's context, from the slots the actions keep."""
+    return Context(
+        last_entry=slots.get(names.SLOT_LAST_ENTRY),
+        shown=_strings(slots.get(names.SLOT_SHOWN_ENTRIES)),
+        offered=_strings(slots.get(names.SLOT_OFFERED_ENTRIES)),
+    )
+
+
+def chosen_number(text: str) -> int | None:
+    """The choice a patient typed ("2", "number 3", "the first one"), if exactly one."""
+    found = {int(d) if d else _ORDINALS[w.lower()] for d, w in _NUMBER.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(str(v) for v in value)
+    return ()

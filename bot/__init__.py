@@ -1,0 +1,1 @@
+"""The assistant itself: Rasa configuration files, the spaCy pipeline and the launcher."""

@@ -1,0 +1,182 @@
+"""Starts the action server and the Rasa server, waits until both answer, and stops both together.
+
+`python -m bot.launcher` runs them until Ctrl-C (behind `make run`); `--shell` chats in the
+terminal instead of serving; tests and the evaluation use `running_assistant()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.training import ROOT, model_path
+
+CREDENTIALS = ROOT / "bot" / "credentials.yml"
+ENDPOINTS = ROOT / "bot" / "endpoints.yml"
+START_TIMEOUT_S = 180.0
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the servers listen, on the loopback interface by default."""
+
+    rasa: int = 5005
+    actions: int = 5055
+    host: str = "127.0.0.1"
+
+    @classmethod
+    def from_env(cls) -> Ports:
+        """`RASA_PORT`, `ACTION_PORT` and `BIND_HOST`, with the defaults above."""
+        return cls(
+            rasa=int(os.environ.get("RASA_PORT", cls.rasa)),
+            actions=int(os.environ.get("ACTION_PORT", cls.actions)),
+            host=os.environ.get("BIND_HOST", cls.host),
+        )
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://{self.host}:{self.rasa}"
+
+    @property
+    def actions_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://{self.host}:{self.actions}"
+
+
+def server_environment(ports: Ports) -> dict[str, str]:
+    """The environment both servers run with."""
+    env = dict(os.environ)
+    env.update(
+        ACTION_ENDPOINT_URL=f"{ports.actions_url}/webhook",
+        SANIC_HOST=ports.host,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
+    return env
+
+
+def action_server_command(ports: Ports) -> list[str]:
+    """The command that starts the action server."""
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)]
+
+
+def rasa_command(ports: Ports, model: Path, shell: bool = False) -> list[str]:
+    """The command that starts the Rasa server (or the terminal chat)."""
+    common = ["--model", str(model), "--endpoints", str(ENDPOINTS)]
+    if shell:
+        return [sys.executable, "-m", "rasa", "shell", *common]
+    return [
+        sys.executable, "-m", "rasa", "run", *common,
+        "--credentials", str(CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
+    ]  # fmt: skip
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Poll `url` until it answers 200.
+
+    Raises:
+        RuntimeError: the process ended or the timeout passed first.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} did not start: the process exited with code {process.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL we built
+                if response.status == 200:
+                    return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
+
+
+@contextlib.contextmanager
+def running_assistant(ports: Ports, log_dir: Path | None = None) -> Iterator[Ports]:
+    """Run both servers for the duration of the block; they are stopped on exit."""
+    model = model_path()
+    if not model.exists():
+        raise RuntimeError(f"no trained model at {model}: run `make train` first")
+    env = server_environment(ports)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        actions = _start(action_server_command(ports), env, log_dir, "actions")
+        processes.append(actions)
+        rasa = _start(rasa_command(ports, model), env, log_dir, "rasa")
+        processes.append(rasa)
+        wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
+        wait_until_up(f"{ports.rasa_url}/", rasa, START_TIMEOUT_S)
+        yield ports
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+
+def _start(command: Sequence[str], env: dict[str, str], log_dir: Path | None, name: str) -> subprocess.Popen[bytes]:
+    if log_dir is None:
+        return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / f"{name}.log").open("wb") as log:
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve until Ctrl-C, or chat in the terminal with `--shell`."""
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    args = parser.parse_args(argv)
+    ports = Ports.from_env()
+    if args.shell:
+        return _shell(ports)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        with running_assistant(ports):
+            print(
+                "\nThe assistant is running. Press Ctrl-C to stop it.\n"
+                f"  REST channel:      {ports.rasa_url}/webhooks/rest/webhook\n"
+                f"  socket.io channel: {ports.rasa_url}/socket.io\n"
+                f"  action server:     {ports.actions_url}/webhook\n",
+                flush=True,
+            )
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nstopped")
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _shell(ports: Ports) -> int:
+    env = server_environment(ports)
+    actions = _start(action_server_command(ports), env, None, "actions")
+    try:
+        wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
+        return subprocess.run(rasa_command(ports, model_path(), shell=True), env=env, cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(actions)

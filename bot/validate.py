@@ -1,0 +1,62 @@
+"""`rasa data validate --fail-on-warnings`, also failing on warnings Rasa only prints.
+
+Rasa warns that a response "is not used in any story or rule" when only a custom action
+sends it, and does not fail on that warning. Here such a warning passes only for the
+responses the action server really sends (the `UTTER_*` names in `actions/names.py`, and
+their `_numbered` forms) or that Rasa's own fallback action sends; any other warning fails.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+
+from actions import names
+
+UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
+WARNING = re.compile(r"(UserWarning|WARNING|MissingDependencyWarning): (.*)")
+RASA_SENT = {"utter_default"}  # sent by Rasa's action_default_fallback
+
+
+def responses_sent_by_actions() -> set[str]:
+    """Names of the responses the custom actions send."""
+    sent = {value for key, value in vars(names).items() if key.startswith("UTTER_")}
+    return sent | {f"{name}_numbered" for name in sent} | RASA_SENT
+
+
+def unexpected_warnings(lines: Iterable[str], allowed: set[str]) -> list[str]:
+    """The warnings in the validator's output that are not allowed."""
+    problems = []
+    for line in lines:
+        match = WARNING.search(line)
+        if not match:
+            continue
+        unused = UNUSED.search(line)
+        if unused and unused.group(1) in allowed:
+            continue
+        problems.append(match.group(2).strip())
+    return problems
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the validator with the given Rasa file arguments."""
+    command = [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", *argv]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    output = result.stdout + result.stderr
+    problems = unexpected_warnings(output.splitlines(), responses_sent_by_actions())
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if result.returncode != 0:
+        print(output, file=sys.stderr)
+        print(f"rasa data validate failed with exit code {result.returncode}", file=sys.stderr)
+        return result.returncode
+    if problems:
+        return 1
+    print("rasa data validate: no warnings")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

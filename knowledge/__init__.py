@@ -1,0 +1,1 @@
+"""The curated knowledge base: entries, their storage and the retrieval service. Never imports rasa."""

@@ -1,0 +1,73 @@
+"""`python -m knowledge`: build, check and export the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from knowledge import settings
+from knowledge.errors import KnowledgeError
+from knowledge.repository import SqlRepository
+from knowledge.source import article_sections, check_source, export_record, load_source
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
+    parser.add_argument("--entries", type=Path, default=settings.DEFAULT_ENTRIES, help="entries YAML file")
+    parser.add_argument("--terms", type=Path, default=settings.DEFAULT_TERMS, help="terms YAML file")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="load the YAML files into the database (DATABASE_URL)")
+    check = commands.add_parser("check", help="validate every entry against the rules and the article")
+    check.add_argument("--article", type=Path, default=None, help="source article (default: KB_ARTICLE_PATH)")
+    commands.add_parser("export", help="print every entry as JSON lines from the database")
+    args = parser.parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except KnowledgeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    source = load_source(args.entries, args.terms)
+    repository = SqlRepository()
+    try:
+        changed = repository.replace(source)
+    finally:
+        repository.dispose()
+    state = "built" if changed else "already up to date"
+    print(f"knowledge base {state}: {len(source.entries)} entries, {len(source.terms)} terms")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    source = load_source(args.entries, args.terms)
+    article = args.article or settings.article_path()
+    try:
+        sections = article_sections(article.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"error: cannot read the source article {article}: {error}", file=sys.stderr)
+        return 2
+    problems = check_source(source, sections, settings.MAX_READING_GRADE)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(source.entries)} entries, {len(source.terms)} terms: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    repository = SqlRepository()
+    try:
+        source = repository.load()
+    finally:
+        repository.dispose()
+    for entry in source.entries:
+        print(json.dumps(export_record(entry), ensure_ascii=False))
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "export": _export}

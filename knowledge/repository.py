@@ -1,0 +1,173 @@
+"""Where the knowledge base is stored: the SQL database, or memory for tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from knowledge import settings
+from knowledge.db import Base, EntryRow, MetaRow, RelatedRow, SynonymRow, TermRow, make_engine
+from knowledge.errors import KnowledgeUnavailable
+from knowledge.model import Entry, KnowledgeSource, Term
+from knowledge.source import fingerprint
+
+VERSION_KEY = "version"
+
+
+class Repository(Protocol):
+    """A store of the knowledge base that the service reads."""
+
+    def version(self) -> str:
+        """The content hash of what is stored.
+
+        Raises:
+            KnowledgeUnavailable: the store cannot be read.
+        """
+        ...
+
+    def load(self) -> KnowledgeSource:
+        """Everything stored.
+
+        Raises:
+            KnowledgeUnavailable: the store cannot be read.
+        """
+        ...
+
+
+class InMemoryRepository:
+    """A repository over a source held in memory (tests, tools)."""
+
+    def __init__(self, source: KnowledgeSource) -> None:
+        """Hold `source`."""
+        self._source = source
+        self._version = fingerprint(source)
+
+    def version(self) -> str:
+        """The content hash of the source."""
+        return self._version
+
+    def load(self) -> KnowledgeSource:
+        """The source itself."""
+        return self._source
+
+
+class SqlRepository:
+    """The knowledge base in a SQL database reached through SQLAlchemy."""
+
+    def __init__(self, url: str | None = None) -> None:
+        """Use `url`, or `DATABASE_URL` read when first connecting."""
+        self._url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, created on first use."""
+        if self._engine is None:
+            self._engine = make_engine(self._url or settings.database_url())
+        return self._engine
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def version(self) -> str:
+        """The stored content hash."""
+        try:
+            with Session(self.engine, future=True) as session:
+                value = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
+        except SQLAlchemyError as error:
+            raise KnowledgeUnavailable(f"cannot read the knowledge database: {type(error).__name__}") from error
+        if value is None:
+            raise KnowledgeUnavailable("the knowledge database has not been built (python -m knowledge build)")
+        return str(value)
+
+    def load(self) -> KnowledgeSource:
+        """Every entry and term, in the curators' order."""
+        try:
+            with Session(self.engine, future=True) as session:
+                entries = session.scalars(select(EntryRow).order_by(EntryRow.position)).all()
+                terms = session.scalars(select(TermRow).order_by(TermRow.position)).all()
+                return KnowledgeSource(
+                    entries=tuple(_entry(row) for row in entries), terms=tuple(_term(row) for row in terms)
+                )
+        except SQLAlchemyError as error:
+            raise KnowledgeUnavailable(f"cannot read the knowledge database: {type(error).__name__}") from error
+
+    def replace(self, source: KnowledgeSource) -> bool:
+        """Make the stored knowledge base equal to `source`, in one transaction.
+
+        Returns:
+            True if anything changed, False if it was already up to date.
+        """
+        _ensure_sqlite_folder(self._url or settings.database_url())
+        Base.metadata.create_all(self.engine)
+        version = fingerprint(source)
+        with Session(self.engine, future=True) as session, session.begin():
+            stored = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
+            if stored == version:
+                return False
+            for table in (RelatedRow, EntryRow, SynonymRow, TermRow, MetaRow):
+                session.execute(delete(table))
+            session.add_all(_entry_row(position, e) for position, e in enumerate(source.entries))
+            session.add_all(_term_row(position, t) for position, t in enumerate(source.terms))
+            session.add(MetaRow(key=VERSION_KEY, value=version))
+        return True
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _entry_row(position: int, entry: Entry) -> EntryRow:
+    return EntryRow(
+        id=entry.id,
+        position=position,
+        title=entry.title,
+        answer=entry.answer,
+        source=entry.source,
+        reviewed=entry.reviewed,
+        intent=entry.intent,
+        topic=entry.topic,
+        compares=entry.compares,
+        broader=entry.broader,
+        related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
+    )
+
+
+def _term_row(position: int, term: Term) -> TermRow:
+    return TermRow(
+        id=term.id,
+        position=position,
+        label=term.label,
+        synonyms=[SynonymRow(text=s, position=i) for i, s in enumerate(term.synonyms)],
+    )
+
+
+def _entry(row: EntryRow) -> Entry:
+    reviewed = row.reviewed if isinstance(row.reviewed, dt.date) else dt.date.fromisoformat(str(row.reviewed))
+    return Entry(
+        id=row.id,
+        title=row.title,
+        answer=row.answer,
+        source=row.source,
+        related=tuple(r.related_id for r in row.related),
+        reviewed=reviewed,
+        intent=row.intent,
+        topic=row.topic,
+        compares=row.compares,
+        broader=row.broader,
+    )
+
+
+def _term(row: TermRow) -> Term:
+    return Term(id=row.id, label=row.label, synonyms=tuple(s.text for s in row.synonyms))

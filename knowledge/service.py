@@ -1,0 +1,171 @@
+"""The retrieval service the actions call: which entry answers a question, in its context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.catalog import Catalog
+from knowledge.model import Entry
+from knowledge.repository import Repository, SqlRepository
+from knowledge.search import confident_hit
+
+MAX_SUGGESTIONS = 3
+MAX_CANDIDATES = 3
+# A lexical hit counts as a second opinion only when it scores this well and this far ahead.
+SEARCH_MIN_SCORE = 2.0
+SEARCH_MIN_MARGIN = 1.3
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the patient asked, as NLU understood it."""
+
+    intent: str | None = None
+    ranking: Sequence[str] = ()
+    entity_phrases: Sequence[str] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation has shown so far."""
+
+    last_entry: str | None = None
+    shown: Sequence[str] = ()
+    offered: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An entry to answer with, and follow-up entries to suggest."""
+
+    entry: Entry
+    suggestions: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """No single entry fits: the most likely entries to offer (possibly none)."""
+
+    candidates: tuple[Entry, ...]
+
+
+Resolution = Answer | Clarification
+
+
+class KnowledgeService:
+    """Finds entries by id, intent, named term, follow-up context or lexical search."""
+
+    def __init__(self, repository: Repository | None = None) -> None:
+        """Use `repository`, by default the SQL database named by `DATABASE_URL`."""
+        self._repository = repository if repository is not None else SqlRepository()
+        self._catalog: Catalog | None = None
+
+    def catalog(self) -> Catalog:
+        """The current snapshot, reloaded when the stored knowledge base changed.
+
+        Raises:
+            KnowledgeUnavailable: the store cannot be read.
+        """
+        version = self._repository.version()
+        if self._catalog is None or self._catalog.version != version:
+            self._catalog = Catalog(self._repository.load(), version)
+        return self._catalog
+
+    def answer(self, entry_id: str, context: Context = Context()) -> Answer:
+        """Answer with a known entry.
+
+        Raises:
+            EntryNotFound: no entry has this id.
+        """
+        catalog = self.catalog()
+        return self._answer(catalog, catalog.get(entry_id), context)
+
+    def for_intent(self, question: Question, context: Context = Context()) -> Resolution:
+        """The entry for the question's intent, narrowed to a more specific one the patient named."""
+        catalog = self.catalog()
+        entry = catalog.by_intent(question.intent or "")
+        if entry is None:
+            return self.clarify(question, context)
+        narrower = [
+            e for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id)) and e.broader == entry.id
+        ]
+        if len(narrower) == 1:
+            entry = narrower[0]
+        return self._answer(catalog, entry, context)
+
+    def follow_up(self, context: Context) -> Resolution:
+        """'Tell me more': the first related entry of the last answer not shown yet."""
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return Clarification(())
+        last = catalog.get(context.last_entry)
+        unseen = [r for r in last.related if r not in context.shown and catalog.has(r)]
+        if unseen:
+            return self._answer(catalog, catalog.get(unseen[0]), context)
+        return Clarification(tuple(catalog.get(r) for r in last.related if catalog.has(r)))
+
+    def what_about(self, question: Question, context: Context) -> Resolution:
+        """'What about X?': the main entry of the term named, else a confident search hit."""
+        catalog = self.catalog()
+        for term in catalog.terms_in(question.entity_phrases):
+            entry = catalog.by_topic(term.id)
+            if entry is not None:
+                return self._answer(catalog, entry, context)
+        hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
+        if hit is not None:
+            return self._answer(catalog, catalog.get(hit.entry_id), context)
+        return self.clarify(question, context)
+
+    def how_different(self, question: Question, context: Context) -> Resolution:
+        """'How is it different?': the comparison for the treatment named or last talked about."""
+        catalog = self.catalog()
+        candidates = [t.id for t in catalog.terms_in(question.entity_phrases)]
+        if context.last_entry and catalog.has(context.last_entry):
+            last = catalog.get(context.last_entry)
+            candidates += [t for t in (last.compares, last.topic) if t]
+        for term_id in candidates:
+            entry = catalog.by_compares(term_id)
+            if entry is not None:
+                return self._answer(catalog, entry, context)
+        return Clarification(tuple(e for e in catalog.entries if e.compares))
+
+    def choose(self, number: int, context: Context) -> Resolution:
+        """The patient picked the n-th (1-based) of the entries offered last."""
+        catalog = self.catalog()
+        offered = [e for e in context.offered if catalog.has(e)]
+        if 1 <= number <= len(offered):
+            return self._answer(catalog, catalog.get(offered[number - 1]), context)
+        return Clarification(tuple(catalog.get(e) for e in offered))
+
+    def clarify(self, question: Question, context: Context = Context()) -> Resolution:
+        """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
+
+        The second opinion is a term the patient named or a confident lexical hit. It settles
+        the question only when the two top-ranked intents both ask for entries and it supports
+        exactly one of them.
+        """
+        catalog = self.catalog()
+        ranked = [catalog.by_intent(i) for i in question.ranking]
+        top_two = ranked[:2]
+        supported = {e.id for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id))}
+        hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
+        if hit is not None:
+            supported.add(hit.entry_id)
+        if len(top_two) == 2 and all(top_two):
+            backed = [e for e in top_two if e is not None and e.id in supported]
+            if len(backed) == 1:
+                return self._answer(catalog, backed[0], context)
+        candidates: dict[str, Entry] = {}
+        for entry in ranked[:MAX_CANDIDATES]:
+            if entry is not None:
+                candidates.setdefault(entry.id, entry)
+        for entry_id in sorted(supported):
+            candidates.setdefault(entry_id, catalog.get(entry_id))
+        return Clarification(tuple(candidates.values())[:MAX_CANDIDATES])
+
+    def _answer(self, catalog: Catalog, entry: Entry, context: Context) -> Answer:
+        related = [r for r in entry.related if catalog.has(r) and r != entry.id]
+        unseen = [r for r in related if r not in context.shown] or related
+        return Answer(entry, tuple(catalog.get(r) for r in unseen[:MAX_SUGGESTIONS]))

@@ -1,0 +1,193 @@
+"""Reading the curated YAML files, and checking them against the article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import textstat
+import yaml
+
+from knowledge.errors import SourceInvalid
+from knowledge.model import TERM_LABELS, Entry, KnowledgeSource, Term
+
+REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
+OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader")
+MIN_SENTENCES, MAX_SENTENCES = 2, 5
+MAX_RELATED = 3
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def load_source(entries_path: Path, terms_path: Path) -> KnowledgeSource:
+    """Read entries and terms from their YAML files.
+
+    Raises:
+        SourceInvalid: a file is missing, is not YAML, or an entry lacks a required field.
+    """
+    entries_doc = _read_yaml(entries_path)
+    terms_doc = _read_yaml(terms_path)
+    entries = tuple(_entry(raw) for raw in _items(entries_doc, "entries", entries_path))
+    terms = tuple(_term(raw) for raw in _items(terms_doc, "terms", terms_path))
+    return KnowledgeSource(entries=entries, terms=terms)
+
+
+def fingerprint(source: KnowledgeSource) -> str:
+    """A content hash of the source: equal sources give equal fingerprints."""
+    payload = {
+        "entries": [_entry_dict(e) for e in source.entries],
+        "terms": [[t.id, t.label, list(t.synonyms)] for t in source.terms],
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def export_record(entry: Entry) -> dict[str, Any]:
+    """The public JSON shape of an entry, as `python -m knowledge export` writes it."""
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "answer": entry.answer,
+        "source": entry.source,
+        "related": list(entry.related),
+    }
+
+
+def article_sections(article_text: str) -> list[str]:
+    """The section headings of the article: short unpunctuated lines that open a paragraph."""
+    lines = [line.strip() for line in article_text.splitlines() if line.strip()]
+    return [
+        line
+        for line, following in zip(lines, lines[1:])
+        if len(line.split()) <= 12 and not line.endswith((".", "*", ":")) and len(following.split()) >= 20
+    ]
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade level of a text."""
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def count_sentences(text: str) -> int:
+    """Number of sentences, counted by their closing punctuation."""
+    return len(_SENTENCE_END.findall(text.strip()))
+
+
+def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: float) -> list[str]:
+    """Every problem found in the source; an empty list means it is valid."""
+    problems: list[str] = []
+    known_sections = set(sections)
+    ids = [e.id for e in source.entries]
+    id_set = set(ids)
+    term_ids = {t.id for t in source.terms}
+    problems += [f"duplicate entry id {i!r}" for i, n in Counter(ids).items() if n > 1]
+    for field_name in ("intent", "topic", "compares"):
+        values = [getattr(e, field_name) for e in source.entries if getattr(e, field_name)]
+        problems += [f"{field_name} {v!r} is used by more than one entry" for v, n in Counter(values).items() if n > 1]
+    for entry in source.entries:
+        problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
+    problems += _term_problems(source.terms)
+    return problems
+
+
+def _entry_problems(
+    entry: Entry, ids: set[str], term_ids: set[str], sections: set[str], max_grade: float
+) -> list[str]:
+    problems = []
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", entry.id):
+        problems.append("id must be snake_case")
+    sentences = count_sentences(entry.answer)
+    if not MIN_SENTENCES <= sentences <= MAX_SENTENCES:
+        problems.append(f"answer has {sentences} sentences, expected {MIN_SENTENCES}-{MAX_SENTENCES}")
+    grade = reading_grade(entry.answer)
+    if grade > max_grade:
+        problems.append(f"answer reads at grade {grade:.1f}, above {max_grade:.0f}")
+    if entry.source not in sections:
+        problems.append(f"source {entry.source!r} is not a section of the article")
+    if not 1 <= len(entry.related) <= MAX_RELATED:
+        problems.append(f"has {len(entry.related)} related entries, expected 1-{MAX_RELATED}")
+    problems += [f"related id {r!r} does not exist" for r in entry.related if r not in ids]
+    if entry.id in entry.related:
+        problems.append("lists itself as related")
+    if entry.broader and entry.broader not in ids:
+        problems.append(f"broader id {entry.broader!r} does not exist")
+    for field_name in ("topic", "compares"):
+        value = getattr(entry, field_name)
+        if value and value not in term_ids:
+            problems.append(f"{field_name} {value!r} is not a term in terms.yml")
+    if not entry.intent and not entry.compares:
+        problems.append("has neither an intent nor a compares term, so no question can reach it")
+    return problems
+
+
+def _term_problems(terms: Iterable[Term]) -> list[str]:
+    problems = []
+    seen: dict[str, str] = {}
+    for term in terms:
+        if term.label not in TERM_LABELS:
+            problems.append(f"term {term.id}: label {term.label!r} is not one of {', '.join(TERM_LABELS)}")
+        if not term.synonyms:
+            problems.append(f"term {term.id}: has no synonyms")
+        for synonym in term.synonyms:
+            if synonym != synonym.lower().strip():
+                problems.append(f"term {term.id}: synonym {synonym!r} must be lower case and trimmed")
+            if synonym in seen and seen[synonym] != term.id:
+                problems.append(f"synonym {synonym!r} belongs to both {seen[synonym]} and {term.id}")
+            seen[synonym] = term.id
+    return problems
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SourceInvalid(f"cannot read {path}: {error}") from error
+
+
+def _items(doc: Any, key: str, path: Path) -> list[Mapping[str, Any]]:
+    items = doc.get(key) if isinstance(doc, Mapping) else None
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise SourceInvalid(f"{path}: expected a top-level '{key}:' list of mappings")
+    return items
+
+
+def _entry(raw: Mapping[str, Any]) -> Entry:
+    missing = [name for name in REQUIRED_ENTRY_FIELDS if raw.get(name) in (None, "", [])]
+    if missing:
+        raise SourceInvalid(f"entry {raw.get('id', '?')!r} lacks {', '.join(missing)}")
+    unknown = set(raw) - set(REQUIRED_ENTRY_FIELDS) - set(OPTIONAL_ENTRY_FIELDS)
+    if unknown:
+        raise SourceInvalid(f"entry {raw['id']!r} has unknown fields {', '.join(sorted(unknown))}")
+    reviewed = raw["reviewed"]
+    if not isinstance(reviewed, dt.date):
+        try:
+            reviewed = dt.date.fromisoformat(str(reviewed))
+        except ValueError as error:
+            raise SourceInvalid(f"entry {raw['id']!r}: reviewed must be a date (YYYY-MM-DD)") from error
+    return Entry(
+        id=str(raw["id"]),
+        title=" ".join(str(raw["title"]).split()),
+        answer=" ".join(str(raw["answer"]).split()),
+        source=str(raw["source"]).strip(),
+        related=tuple(str(r) for r in raw["related"]),
+        reviewed=reviewed,
+        **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
+    )
+
+
+def _term(raw: Mapping[str, Any]) -> Term:
+    if not raw.get("id") or not raw.get("label"):
+        raise SourceInvalid(f"term {raw!r} needs an id and a label")
+    synonyms = raw.get("synonyms") or []
+    return Term(id=str(raw["id"]), label=str(raw["label"]), synonyms=tuple(str(s) for s in synonyms))
+
+
+def _entry_dict(entry: Entry) -> dict[str, Any]:
+    record = export_record(entry)
+    record.update(reviewed=entry.reviewed.isoformat(), **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS})
+    return record

@@ -1,0 +1,161 @@
+"""The retrieval service against an in-memory knowledge base (no database, no Rasa)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from knowledge.errors import EntryNotFound, KnowledgeUnavailable
+from knowledge.model import KnowledgeSource
+from knowledge.repository import InMemoryRepository
+from knowledge.service import Answer, Clarification, Context, KnowledgeService, Question
+
+
+def answered(resolution: object) -> str:
+    assert isinstance(resolution, Answer), resolution
+    return resolution.entry.id
+
+
+def test_an_intent_is_answered_by_its_entry_with_its_related_suggestions(service: KnowledgeService) -> None:
+    resolution = service.for_intent(Question(intent="ask_risk_cement_leakage"))
+    assert answered(resolution) == "risk_cement_leakage"
+    assert isinstance(resolution, Answer)
+    entry = resolution.entry
+    assert [e.id for e in resolution.suggestions] == list(entry.related[:3])
+
+
+def test_suggestions_skip_entries_already_shown(service: KnowledgeService) -> None:
+    entry = service.answer("risk_cement_leakage").entry
+    resolution = service.answer("risk_cement_leakage", Context(shown=(entry.related[0],)))
+    assert entry.related[0] not in [e.id for e in resolution.suggestions]
+
+
+def test_a_general_question_naming_one_complication_gets_the_specific_entry(service: KnowledgeService) -> None:
+    question = Question(intent="ask_risks", entity_phrases=("Infection",))
+    assert answered(service.for_intent(question)) == "risk_infection"
+
+
+def test_a_general_question_naming_two_complications_stays_general(service: KnowledgeService) -> None:
+    question = Question(intent="ask_risks", entity_phrases=("infection", "bleeding"))
+    assert answered(service.for_intent(question)) == "risks_overview"
+
+
+def test_lay_words_name_the_same_term(service: KnowledgeService) -> None:
+    catalog = service.catalog()
+    term = catalog.term_for("Painkillers")
+    assert term is not None and term.id == "pain_medication"
+
+
+def test_tell_me_more_follows_the_first_related_entry_not_yet_shown(service: KnowledgeService) -> None:
+    first = service.follow_up(Context(last_entry="risk_cement_leakage", shown=("risk_cement_leakage",)))
+    assert answered(first) == "risk_pulmonary_embolism"
+    second = service.follow_up(
+        Context(last_entry="risk_cement_leakage", shown=("risk_cement_leakage", "risk_pulmonary_embolism"))
+    )
+    assert answered(second) == "risk_stroke"
+
+
+def test_tell_me_more_without_context_asks_what_about(service: KnowledgeService) -> None:
+    assert service.follow_up(Context()) == Clarification(())
+
+
+def test_what_about_a_named_complication_answers_it(service: KnowledgeService) -> None:
+    question = Question(intent="ask_what_about", entity_phrases=("stroke",), text="what about stroke?")
+    assert answered(service.what_about(question, Context(last_entry="risk_cement_leakage"))) == "risk_stroke"
+
+
+def test_what_about_without_a_known_term_falls_back_to_search(service: KnowledgeService) -> None:
+    question = Question(intent="ask_what_about", text="and what about the placebo?")
+    assert answered(service.what_about(question, Context())) == "evidence_nejm_2009"
+
+
+def test_how_is_it_different_after_kyphoplasty_compares_it(service: KnowledgeService) -> None:
+    question = Question(intent="ask_how_different", text="how is it different?")
+    assert answered(service.how_different(question, Context(last_entry="alt_kyphoplasty"))) == "compare_kyphoplasty"
+
+
+def test_how_is_it_different_without_a_treatment_offers_the_comparisons(service: KnowledgeService) -> None:
+    resolution = service.how_different(Question(intent="ask_how_different"), Context(last_entry="risk_stroke"))
+    assert isinstance(resolution, Clarification)
+    assert [e.id for e in resolution.candidates] == ["compare_kyphoplasty"]
+
+
+def test_a_number_picks_from_the_entries_offered(service: KnowledgeService) -> None:
+    context = Context(offered=("risk_stroke", "alt_kyphoplasty"))
+    assert answered(service.choose(2, context)) == "alt_kyphoplasty"
+    assert isinstance(service.choose(3, context), Clarification)
+
+
+def test_a_near_tie_is_settled_by_the_term_the_patient_named(service: KnowledgeService) -> None:
+    question = Question(
+        intent="nlu_fallback",
+        ranking=("ask_risk_bleeding", "ask_risk_stroke", "ask_risks"),
+        entity_phrases=("stroke",),
+        text="stroke or bleeding?",
+    )
+    assert answered(service.clarify(question)) == "risk_stroke"
+
+
+def test_an_unsettled_tie_offers_the_likely_entries(service: KnowledgeService) -> None:
+    question = Question(intent="nlu_fallback", ranking=("ask_risk_bleeding", "ask_risk_stroke", "ask_risks"), text="hmm")
+    resolution = service.clarify(question)
+    assert isinstance(resolution, Clarification)
+    assert [e.id for e in resolution.candidates] == ["risk_bleeding", "risk_stroke", "risks_overview"]
+
+
+def test_a_tie_with_out_of_scope_is_never_answered(service: KnowledgeService) -> None:
+    question = Question(
+        intent="nlu_fallback",
+        ranking=("out_of_scope", "ask_what_is_vertebroplasty"),
+        entity_phrases=("vertebroplasty",),
+        text="how much does vertebroplasty cost",
+    )
+    assert isinstance(service.clarify(question), Clarification)
+
+
+def test_an_unknown_entry_is_a_named_error(service: KnowledgeService) -> None:
+    with pytest.raises(EntryNotFound):
+        service.answer("no_such_entry")
+
+
+class SwitchingRepository(InMemoryRepository):
+    def __init__(self, source: KnowledgeSource) -> None:
+        super().__init__(source)
+        self.loads = 0
+        self.down = False
+
+    def version(self) -> str:
+        if self.down:
+            raise KnowledgeUnavailable("down")
+        return super().version()
+
+    def load(self) -> KnowledgeSource:
+        self.loads += 1
+        return super().load()
+
+    def swap(self, source: KnowledgeSource) -> None:
+        self.__init__(source)  # type: ignore[misc]
+
+
+def test_the_snapshot_is_reused_until_the_stored_version_changes(source: KnowledgeSource) -> None:
+    repository = SwitchingRepository(source)
+    service = KnowledgeService(repository)
+    service.answer("risk_stroke")
+    service.answer("risk_bleeding")
+    assert repository.loads == 1
+    edited = tuple(
+        dataclasses.replace(e, answer="Edited. Answer.") if e.id == "risk_stroke" else e for e in source.entries
+    )
+    repository.swap(dataclasses.replace(source, entries=edited))
+    assert service.answer("risk_stroke").entry.answer == "Edited. Answer."
+
+
+def test_a_store_that_is_down_raises_and_recovers(source: KnowledgeSource) -> None:
+    repository = SwitchingRepository(source)
+    service = KnowledgeService(repository)
+    repository.down = True
+    with pytest.raises(KnowledgeUnavailable):
+        service.answer("risk_stroke")
+    repository.down = False
+    assert service.answer("risk_stroke").entry.id == "risk_stroke"

@@ -1,0 +1,100 @@
+"""The curated YAML, read and checked against the article."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from knowledge import settings
+from knowledge.errors import SourceInvalid
+from knowledge.model import KnowledgeSource, Term
+from knowledge.source import article_sections, check_source, count_sentences, fingerprint, load_source
+
+REQUIRED_IDS = """what_is_vertebroplasty conditions_treated risks_overview risk_infection risk_bleeding
+risk_nerve_damage risk_cement_leakage risk_pulmonary_embolism risk_stroke limitations second_opinion_why
+second_opinion_diagnosis second_opinion_risks second_opinion_who alternatives_overview alt_kyphoplasty
+alt_physical_therapy alt_pain_medication alt_bone_health_medication evidence_overview evidence_nejm_2009
+evidence_jama_2010 making_a_decision""".split()
+SECTIONS = [
+    "The Importance of Second Opinions Before Undergoing Vertebroplasty",
+    "The Risks and Limitations of Vertebroplasty",
+    "The Importance of Second Opinions",
+    "Alternative Treatment Options",
+    "Research and Evidence-Based Insights",
+]
+
+
+def replace_entry(kb: KnowledgeSource, entry_id: str, **changes: object) -> KnowledgeSource:
+    entries = tuple(dataclasses.replace(e, **changes) if e.id == entry_id else e for e in kb.entries)
+    return dataclasses.replace(kb, entries=entries)
+
+
+def test_the_knowledge_base_has_every_required_entry(source: KnowledgeSource) -> None:
+    assert set(REQUIRED_IDS) <= {e.id for e in source.entries}
+
+
+def test_the_curated_source_passes_every_check(source: KnowledgeSource) -> None:
+    article = settings.article_path().read_text(encoding="utf-8")
+    assert check_source(source, article_sections(article), settings.MAX_READING_GRADE) == []
+
+
+def test_article_sections_are_the_headings_of_the_article() -> None:
+    assert article_sections(settings.article_path().read_text(encoding="utf-8")) == SECTIONS
+
+
+def test_entries_that_report_a_study_say_the_article_reports_it(source: KnowledgeSource) -> None:
+    studies = [e for e in source.entries if e.id.startswith("evidence_") and e.id != "evidence_overview"]
+    assert studies
+    assert all("article" in e.answer.lower() for e in studies)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"related": ("no_such_entry",)}, "related id 'no_such_entry' does not exist"),
+        ({"source": "A Section The Article Lacks"}, "is not a section of the article"),
+        ({"answer": "One sentence only."}, "answer has 1 sentences"),
+        (
+            {"answer": "Percutaneous vertebroplasty necessitates comprehensive interdisciplinary consideration. "
+             "Osteoporotic compression fractures demonstrate heterogeneous radiological characteristics."},
+            "answer reads at grade",
+        ),
+        ({"intent": None, "compares": None}, "no question can reach it"),
+        ({"related": ("risk_stroke",)}, "lists itself as related"),
+        ({"topic": "no_such_term"}, "topic 'no_such_term' is not a term"),
+    ],
+)
+def test_check_names_each_kind_of_problem(source: KnowledgeSource, changes: dict[str, object], expected: str) -> None:
+    broken = replace_entry(source, "risk_stroke", **changes)
+    problems = check_source(broken, SECTIONS, settings.MAX_READING_GRADE)
+    assert any(p.startswith("risk_stroke:") and expected in p for p in problems), problems
+
+
+def test_check_refuses_a_synonym_shared_by_two_terms(source: KnowledgeSource) -> None:
+    clash = Term(id="clash", label="treatment", synonyms=(source.terms[0].synonyms[0],))
+    broken = dataclasses.replace(source, terms=(*source.terms, clash))
+    assert any("belongs to both" in p for p in check_source(broken, SECTIONS, 8.0))
+
+
+def test_check_refuses_two_entries_with_one_intent(source: KnowledgeSource) -> None:
+    broken = replace_entry(source, "risk_stroke", intent="ask_risk_bleeding")
+    assert "intent 'ask_risk_bleeding' is used by more than one entry" in check_source(broken, SECTIONS, 8.0)
+
+
+def test_fingerprint_follows_the_content(source: KnowledgeSource) -> None:
+    assert fingerprint(source) == fingerprint(load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS))
+    changed = replace_entry(source, "risk_stroke", reviewed=dt.date(2030, 1, 1))
+    assert fingerprint(changed) != fingerprint(source)
+
+
+def test_an_entry_without_a_required_field_is_refused(tmp_path) -> None:
+    entries = tmp_path / "entries.yml"
+    entries.write_text("entries:\n  - id: lonely\n    title: A title\n")
+    with pytest.raises(SourceInvalid, match="lonely"):
+        load_source(entries, settings.DEFAULT_TERMS)
+
+
+def test_sentences_are_counted_by_their_closing_marks() -> None:
+    assert count_sentences("One. Two? Three! 2.5 is not an end.") == 4
