@@ -60,7 +60,7 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \
 		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
 
-test: lint validate kb-check pytest conversations ## Everything CI runs
+test: lint validate kb-check pytest conversations eval ## Everything CI runs
 
 eval: kb train ## Held-out questions through the running assistant: accuracy per entry
 	$(PY) -m bot.evaluate tests/heldout/questions.yml

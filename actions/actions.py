@@ -43,9 +43,7 @@ class KnowledgeAction(Action, abc.ABC):
     def resolve(self, question: Question, context: Context) -> Resolution:
         """Which entry answers, or what to offer instead."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         """Answer or clarify, and keep the context slots up to date."""
         question = question_from(tracker.latest_message)
         context = context_from(tracker.current_slot_values())
@@ -119,9 +117,7 @@ class ActionSessionStart(Action):
         """The action's name in the domain."""
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Start the session, introduce the assistant, then listen."""
         dispatcher.utter_message(response=names.UTTER_INTRO)
         return [SessionStarted(), ActionExecuted("action_listen")]

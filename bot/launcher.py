@@ -71,10 +71,10 @@ def action_server_command(ports: Ports) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)]
 
 
-def rasa_command(ports: Ports, model: Path, shell: bool = False) -> list[str]:
+def rasa_command(ports: Ports, model: Path, terminal_chat: bool = False) -> list[str]:
     """The command that starts the Rasa server (or the terminal chat)."""
     common = ["--model", str(model), "--endpoints", str(ENDPOINTS)]
-    if shell:
+    if terminal_chat:
         return [sys.executable, "-m", "rasa", "shell", *common]
     return [
         sys.executable, "-m", "rasa", "run", *common,
@@ -92,10 +92,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float) 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url} did not start: the process exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL we built
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            if response.status == 200:
+                return
         time.sleep(0.5)
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
 
@@ -126,7 +125,9 @@ def _start(command: Sequence[str], env: dict[str, str], log_dir: Path | None, na
         return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / f"{name}.log").open("wb") as log:
-        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -175,7 +176,7 @@ def _shell(ports: Ports) -> int:
     actions = _start(action_server_command(ports), env, None, "actions")
     try:
         wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
-        return subprocess.run(rasa_command(ports, model_path(), shell=True), env=env, cwd=ROOT).returncode
+        return subprocess.run(rasa_command(ports, model_path(), terminal_chat=True), env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
     finally:

@@ -6,11 +6,14 @@ types so that the same tables work on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# SQLAlchemy 1.4 ships no type information; without its mypy plugin the base is untyped.
+Base: Any = declarative_base()
 
 
 class EntryRow(Base):
@@ -28,9 +31,7 @@ class EntryRow(Base):
     topic = Column(String(64), unique=True)
     compares = Column(String(64), unique=True)
     broader = Column(String(64))
-    related = relationship(
-        "RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
 class RelatedRow(Base):
@@ -51,9 +52,7 @@ class TermRow(Base):
     id = Column(String(64), primary_key=True)
     position = Column(Integer, nullable=False)
     label = Column(String(32), nullable=False)
-    synonyms = relationship(
-        "SynonymRow", order_by="SynonymRow.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    synonyms = relationship("SynonymRow", order_by="SynonymRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
 class SynonymRow(Base):

@@ -84,7 +84,9 @@ class SqlRepository:
             with Session(self.engine, future=True) as session:
                 value = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
         except SQLAlchemyError as error:
-            raise KnowledgeUnavailable(f"cannot read the knowledge database: {type(error).__name__}") from error
+            raise KnowledgeUnavailable(
+                f"cannot read the knowledge database (is it built and reachable?): {type(error).__name__}"
+            ) from error
         if value is None:
             raise KnowledgeUnavailable("the knowledge database has not been built (python -m knowledge build)")
         return str(value)
@@ -99,7 +101,9 @@ class SqlRepository:
                     entries=tuple(_entry(row) for row in entries), terms=tuple(_term(row) for row in terms)
                 )
         except SQLAlchemyError as error:
-            raise KnowledgeUnavailable(f"cannot read the knowledge database: {type(error).__name__}") from error
+            raise KnowledgeUnavailable(
+                f"cannot read the knowledge database (is it built and reachable?): {type(error).__name__}"
+            ) from error
 
     def replace(self, source: KnowledgeSource) -> bool:
         """Make the stored knowledge base equal to `source`, in one transaction.

@@ -12,8 +12,9 @@ from knowledge.search import confident_hit
 
 MAX_SUGGESTIONS = 3
 MAX_CANDIDATES = 3
-# A lexical hit counts as a second opinion only when it scores this well and this far ahead.
-SEARCH_MIN_SCORE = 2.0
+# A lexical hit counts as a second opinion only when it scores this well (about two
+# distinctive words in common) and this far ahead of the next entry.
+SEARCH_MIN_SCORE = 4.0
 SEARCH_MIN_MARGIN = 1.3
 
 
@@ -89,7 +90,9 @@ class KnowledgeService:
         if entry is None:
             return self.clarify(question, context)
         narrower = [
-            e for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id)) and e.broader == entry.id
+            e
+            for t in catalog.terms_in(question.entity_phrases)
+            if (e := catalog.by_topic(t.id)) and e.broader == entry.id
         ]
         if len(narrower) == 1:
             entry = narrower[0]

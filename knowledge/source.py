@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
@@ -63,7 +64,7 @@ def article_sections(article_text: str) -> list[str]:
     lines = [line.strip() for line in article_text.splitlines() if line.strip()]
     return [
         line
-        for line, following in zip(lines, lines[1:])
+        for line, following in itertools.pairwise(lines)
         if len(line.split()) <= 12 and not line.endswith((".", "*", ":")) and len(following.split()) >= 20
     ]
 
@@ -95,9 +96,7 @@ def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: fl
     return problems
 
 
-def _entry_problems(
-    entry: Entry, ids: set[str], term_ids: set[str], sections: set[str], max_grade: float
-) -> list[str]:
+def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: set[str], max_grade: float) -> list[str]:
     problems = []
     if not re.fullmatch(r"[a-z][a-z0-9_]*", entry.id):
         problems.append("id must be snake_case")

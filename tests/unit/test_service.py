@@ -66,7 +66,7 @@ def test_what_about_a_named_complication_answers_it(service: KnowledgeService) -
 
 
 def test_what_about_without_a_known_term_falls_back_to_search(service: KnowledgeService) -> None:
-    question = Question(intent="ask_what_about", text="and what about the placebo?")
+    question = Question(intent="ask_what_about", text="and what about the placebo effect?")
     assert answered(service.what_about(question, Context())) == "evidence_nejm_2009"
 
 
@@ -98,7 +98,9 @@ def test_a_near_tie_is_settled_by_the_term_the_patient_named(service: KnowledgeS
 
 
 def test_an_unsettled_tie_offers_the_likely_entries(service: KnowledgeService) -> None:
-    question = Question(intent="nlu_fallback", ranking=("ask_risk_bleeding", "ask_risk_stroke", "ask_risks"), text="hmm")
+    question = Question(
+        intent="nlu_fallback", ranking=("ask_risk_bleeding", "ask_risk_stroke", "ask_risks"), text="hmm"
+    )
     resolution = service.clarify(question)
     assert isinstance(resolution, Clarification)
     assert [e.id for e in resolution.candidates] == ["risk_bleeding", "risk_stroke", "risks_overview"]

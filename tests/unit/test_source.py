@@ -57,8 +57,10 @@ def test_entries_that_report_a_study_say_the_article_reports_it(source: Knowledg
         ({"source": "A Section The Article Lacks"}, "is not a section of the article"),
         ({"answer": "One sentence only."}, "answer has 1 sentences"),
         (
-            {"answer": "Percutaneous vertebroplasty necessitates comprehensive interdisciplinary consideration. "
-             "Osteoporotic compression fractures demonstrate heterogeneous radiological characteristics."},
+            {
+                "answer": "Percutaneous vertebroplasty necessitates comprehensive interdisciplinary consideration. "
+                "Osteoporotic compression fractures demonstrate heterogeneous radiological characteristics."
+            },
             "answer reads at grade",
         ),
         ({"intent": None, "compares": None}, "no question can reach it"),

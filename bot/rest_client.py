@@ -1,0 +1,54 @@
+"""A tiny client for the REST channel, used by the evaluation and the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant sent back for one message."""
+
+    messages: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        """The text of every message, in order."""
+        return [m["text"] for m in self.messages if "text" in m]
+
+    @property
+    def customs(self) -> list[dict[str, Any]]:
+        """Every custom payload, in order."""
+        return [m["custom"] for m in self.messages if "custom" in m]
+
+    @property
+    def kb_entry(self) -> str | None:
+        """The knowledge entry the reply answered with, if any."""
+        entries = [c["kb_entry"] for c in self.customs if "kb_entry" in c]
+        return entries[0] if entries else None
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        """Every button offered, in order."""
+        return [b for m in self.messages for b in m.get("buttons") or []]
+
+
+def send(base_url: str, sender: str, text: str, timeout_s: float = 30.0) -> Reply:
+    """Post one message to the REST channel and return the assistant's reply."""
+    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
+    request = urllib.request.Request(  # noqa: S310 - the URL is the assistant we started
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+        return Reply(json.loads(response.read().decode("utf-8")))
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,58 @@
+"""`make run`'s launcher: prints where it listens, answers, and stops both servers on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bot.rest_client import free_port, send
+from knowledge import settings
+
+pytestmark = pytest.mark.e2e
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
+    rasa_port, action_port = free_port(), free_port()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port))
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "bot.launcher"],
+        cwd=settings.REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        banner = []
+        assert launcher.stdout is not None
+        for line in launcher.stdout:
+            banner.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        urls = "".join(banner) + "".join(launcher.stdout.readline() for _ in range(3))
+        assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in urls
+        assert (
+            send(f"http://127.0.0.1:{rasa_port}", "launcher-test", "what is kyphoplasty").kb_entry == "alt_kyphoplasty"
+        )
+
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while (listening(rasa_port) or listening(action_port)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not listening(rasa_port) and not listening(action_port)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+            launcher.wait()

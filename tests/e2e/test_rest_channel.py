@@ -1,0 +1,102 @@
+"""The whole assistant over its REST channel: both servers started, real model, real database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from bot.launcher import Ports, running_assistant
+from bot.rest_client import Reply, free_port, send
+from knowledge import settings
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def rasa_url() -> Iterator[str]:
+    ports = Ports(rasa=free_port(), actions=free_port())
+    with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "e2e-logs") as running:
+        yield running.rasa_url
+
+
+class Conversation:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sender = f"test-{uuid.uuid4().hex}"
+
+    def say(self, text: str) -> Reply:
+        return send(self.url, self.sender, text)
+
+
+def test_the_first_reply_introduces_the_assistant_then_answers_with_its_source(rasa_url: str) -> None:
+    reply = Conversation(rasa_url).say("what is vertebroplasty")
+    assert "not medical advice" in reply.texts[0]
+    assert reply.kb_entry == "what_is_vertebroplasty"
+    assert {
+        "kb_entry": "what_is_vertebroplasty",
+        "source": "The Importance of Second Opinions Before Undergoing Vertebroplasty",
+    } in reply.customs
+    assert any(b["payload"].startswith("/ask_") for b in reply.buttons)
+
+
+def test_follow_ups_reach_the_right_entries(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    assert chat.say("can the cement leak out of the bone?").kb_entry == "risk_cement_leakage"
+    assert chat.say("what about stroke?").kb_entry == "risk_stroke"
+    assert chat.say("and how common is that?").kb_entry == "risk_frequency"
+    assert chat.say("what are the alternatives then?").kb_entry == "alternatives_overview"
+
+
+def test_tell_me_more_follows_the_last_answer(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    assert chat.say("can the cement leak out of the bone?").kb_entry == "risk_cement_leakage"
+    assert chat.say("tell me more").kb_entry == "risk_pulmonary_embolism"
+
+
+def test_how_is_it_different_after_kyphoplasty_compares_the_two(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    assert chat.say("what is kyphoplasty").kb_entry == "alt_kyphoplasty"
+    assert chat.say("how is it different?").kb_entry == "compare_kyphoplasty"
+
+
+def test_a_suggestion_button_and_a_typed_number_both_answer(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    first = chat.say("what are the risks?")
+    assert first.kb_entry == "risks_overview"
+    button = first.buttons[-1]
+    assert chat.say(button["payload"]).kb_entry is not None
+    again = chat.say("what are the risks?")
+    offered = [b["payload"] for b in again.buttons]
+    second = chat.say("2")
+    assert second.kb_entry is not None and f"/{_intent_of(second.kb_entry)}" == offered[1]
+
+
+def _intent_of(entry_id: str) -> str:
+    from knowledge.source import load_source
+
+    source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
+    return next(e.intent for e in source.entries if e.id == entry_id) or ""
+
+
+def test_out_of_scope_says_what_it_can_do_and_never_answers_from_the_knowledge_base(rasa_url: str) -> None:
+    reply = Conversation(rasa_url).say("what's the weather like tomorrow?")
+    assert reply.kb_entry is None
+    assert any("only answer questions about vertebroplasty" in t for t in reply.texts)
+
+
+@pytest.mark.parametrize("text", ["asdf qwerty zxcv", "🙂🙂🙂", "¿Es peligroso el procedimiento?"])
+def test_unclear_messages_get_a_kind_reply_without_an_answer(rasa_url: str, text: str) -> None:
+    reply = Conversation(rasa_url).say(text)
+    assert reply.kb_entry is None
+    assert reply.texts, "the patient must get a reply"
+
+
+def test_every_entry_is_reachable_through_its_button_payload(rasa_url: str) -> None:
+    from actions.presenter import entry_payload
+    from knowledge.source import load_source
+
+    source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
+    reached = {e.id: Conversation(rasa_url).say(entry_payload(e)).kb_entry for e in source.entries}
+    assert reached == {e.id: e.id for e in source.entries}

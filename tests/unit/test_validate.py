@@ -1,0 +1,20 @@
+"""The strict wrapper around `rasa data validate`."""
+
+from __future__ import annotations
+
+from bot.validate import responses_sent_by_actions, unexpected_warnings
+
+
+def test_responses_sent_by_actions_are_allowed_to_be_missing_from_stories() -> None:
+    line = "UserWarning: The utterance 'utter_answer' is not used in any story or rule."
+    assert unexpected_warnings([line], responses_sent_by_actions()) == []
+
+
+def test_an_unused_response_nobody_sends_is_a_problem() -> None:
+    line = "UserWarning: The utterance 'utter_forgotten' is not used in any story or rule."
+    assert unexpected_warnings([line], responses_sent_by_actions()) == [line.split(": ", 1)[1]]
+
+
+def test_any_other_warning_is_a_problem() -> None:
+    line = "UserWarning: The intent 'ask_x' is not used in any story or rule."
+    assert len(unexpected_warnings([line, "INFO all good"], responses_sent_by_actions())) == 1
