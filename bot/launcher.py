@@ -181,3 +181,7 @@ def _shell(ports: Ports) -> int:
         return 0
     finally:
         _stop(actions)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,3 +56,5 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
         if launcher.poll() is None:
             launcher.kill()
             launcher.wait()
+        if launcher.stdout is not None:
+            launcher.stdout.close()
