@@ -1,24 +1,39 @@
-"""Custom actions: answer from the knowledge base, clarify, and open each conversation."""
+"""Custom actions: answer from the knowledge base, clarify, hand off to people, take feedback."""
 
 from __future__ import annotations
 
 import abc
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names, presenter
-from actions.reading import chosen_number, context_from, question_from
+from actions import names, presenter, settings
+from actions.preparation import recent_from, worry_from
+from actions.reading import chosen_number, context_from, entity_value, first_reply_of_session, question_from
 from knowledge.errors import KnowledgeError
+from knowledge.feedback import REASON_FALLBACK, REASON_OUT_OF_SCOPE, FeedbackStore
 from knowledge.service import Answer, Context, KnowledgeService, Question, Resolution
 
 logger = logging.getLogger(__name__)
 MAX_SHOWN = 50
+# Intents a typed answer to the question list's questions may be classified as.
+PREP_ANSWER_INTENTS = frozenset(
+    {
+        "ask_risks",
+        "ask_limitations",
+        "ask_alternatives",
+        "ask_second_opinion_diagnosis",
+        "ask_evidence",
+        "affirm",
+        "deny",
+    }
+)
 
 
 class KnowledgeAction(Action, abc.ABC):
@@ -48,6 +63,8 @@ class KnowledgeAction(Action, abc.ABC):
         question = question_from(tracker.latest_message)
         context = context_from(tracker.current_slot_values())
         channel = tracker.get_latest_input_channel() or ""
+        if first_reply_of_session(tracker.events):
+            dispatcher.utter_message(response=names.UTTER_INTRO)
         try:
             resolution = self.resolve(question, context)
         except KnowledgeError as error:
@@ -72,11 +89,28 @@ class KnowledgeAction(Action, abc.ABC):
 
 
 class ActionAnswerQuestion(KnowledgeAction):
-    """Answers a question from the knowledge base, using the conversation for follow-ups."""
+    """Answers a question from the knowledge base, using the conversation for follow-ups.
+
+    While the second-opinion question list waits for an answer, a typed reply that reads
+    like a question ("the risks", "yes") is that answer, so it goes to the list instead.
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        """Hand a reply to the question list over, say "anything else?" to a no, or answer."""
+        intent = question_from(tracker.latest_message).intent
+        if tracker.get_slot(names.SLOT_PREP_STEP) and intent in PREP_ANSWER_INTENTS:
+            return await ActionSecondOpinionPrep(self.service).run(dispatcher, tracker, domain)
+        events: list[dict[str, Any]] = []
+        if tracker.get_slot(names.SLOT_PREP_STEP):
+            events.append(SlotSet(names.SLOT_PREP_STEP, None))
+        if intent == names.INTENT_DENY:
+            dispatcher.utter_message(response=names.UTTER_ANYTHING_ELSE)
+            return events
+        return events + await super().run(dispatcher, tracker, domain)
 
     def resolve(self, question: Question, context: Context) -> Resolution:
         """Pick the service call for the kind of question."""
@@ -101,23 +135,177 @@ class ActionAnswerQuestion(KnowledgeAction):
 class ActionClarify(KnowledgeAction):
     """Runs when NLU is unsure: answers if a second opinion settles it, else offers choices."""
 
+    def __init__(self, service: KnowledgeService | None = None, store: FeedbackStore | None = None) -> None:
+        """Use `service` and `store`; by default the SQL database, made on first use."""
+        super().__init__(service)
+        self._store = store
+
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_clarify"
 
     def resolve(self, question: Question, context: Context) -> Resolution:
         """Ask the service to weigh the ranking against named terms and lexical search."""
-        return self.service.clarify(question, context)
+        resolution = self.service.clarify(question, context)
+        if not isinstance(resolution, Answer):
+            record_unanswered(self._store, REASON_FALLBACK, question.text)
+        return resolution
 
 
-class ActionSessionStart(Action):
-    """Opens each conversation with the introduction: what it can do, and that it is not medical advice."""
+def record_unanswered(store: FeedbackStore | None, reason: str, text: str) -> None:
+    """Count an unanswered message for the curators; a failure to count never reaches the patient."""
+    try:
+        (store or FeedbackStore()).record_unanswered(reason, text)
+    except KnowledgeError as error:
+        logger.error("could not count an unanswered message: %s", error)
+
+
+class ActionRecordUnanswered(Action):
+    """Counts a message the assistant declined (out of scope); says nothing itself."""
+
+    def __init__(self, store: FeedbackStore | None = None) -> None:
+        """Use `store`, by default the knowledge database."""
+        self._store = store
 
     def name(self) -> str:
         """The action's name in the domain."""
-        return "action_session_start"
+        return "action_record_unanswered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Start the session, introduce the assistant, then listen."""
-        dispatcher.utter_message(response=names.UTTER_INTRO)
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        """Count the latest message."""
+        record_unanswered(self._store, REASON_OUT_OF_SCOPE, question_from(tracker.latest_message).text)
+        return []
+
+
+class ActionRecordFeedback(Action):
+    """Stores whether the last answer helped (its entry id and the time, never the message)."""
+
+    def __init__(self, store: FeedbackStore | None = None) -> None:
+        """Use `store`, by default the knowledge database."""
+        self._store = store
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_record_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Record the verdict on the entry shown last, and thank the patient."""
+        helpful = question_from(tracker.latest_message).intent == names.INTENT_FEEDBACK_HELPFUL
+        entry_id = tracker.get_slot(names.SLOT_LAST_ENTRY)
+        if entry_id:
+            try:
+                (self._store or FeedbackStore()).record_feedback(str(entry_id), helpful)
+            except KnowledgeError as error:
+                logger.error("could not store feedback: %s", error)
+        dispatcher.utter_message(response=names.UTTER_FEEDBACK_THANKS if helpful else names.UTTER_FEEDBACK_SORRY)
+        return []
+
+
+class ActionHandoff(Action):
+    """Tells a patient how to reach a person: the clinic's contact from configuration, never an invented one."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Send the configured contact, or the neutral default."""
+        contact = settings.clinic_contact()
+        if contact:
+            dispatcher.utter_message(response=names.UTTER_HANDOFF, contact=contact)
+        else:
+            dispatcher.utter_message(response=names.UTTER_HANDOFF_DEFAULT)
+        return []
+
+
+class ActionSecondOpinionPrep(Action):
+    """Asks what worries the patient and whether the fracture is recent, then lists questions for the visit."""
+
+    def __init__(self, service: KnowledgeService | None = None) -> None:
+        """Use `service`, by default the SQL store made on first use."""
+        self._service = service
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_second_opinion_prep"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Take the next step of the list."""
+        message = tracker.latest_message
+        intent = question_from(message).intent
+        text = str(message.get("text") or "")
+        step = tracker.get_slot(names.SLOT_PREP_STEP)
+        worry, recent = tracker.get_slot(names.SLOT_PREP_WORRY), tracker.get_slot(names.SLOT_PREP_RECENT)
+        wants_again = entity_value(message, names.ENTITY_PREP_AGAIN) or re.search(r"\b(again|my list)\b", text, re.I)
+        if intent == names.INTENT_PREP and worry and recent and wants_again:
+            return self._send_list(dispatcher, tracker, worry, recent)
+        if step == "worry" or intent == "choose_worry":
+            chosen = worry_from(entity_value(message, names.ENTITY_WORRY), intent, text)
+            if chosen is None:
+                dispatcher.utter_message(response=names.UTTER_ASK_PREP_WORRY)
+                return [SlotSet(names.SLOT_PREP_STEP, "worry")]
+            self._ask_recent(dispatcher, tracker)
+            return [SlotSet(names.SLOT_PREP_WORRY, chosen), SlotSet(names.SLOT_PREP_STEP, "recent")]
+        if step == "recent" or intent == "fracture_recent_answer":
+            if not worry:
+                dispatcher.utter_message(response=names.UTTER_ASK_PREP_WORRY)
+                return [SlotSet(names.SLOT_PREP_STEP, "worry")]
+            answer = recent_from(entity_value(message, names.ENTITY_RECENT), intent, text)
+            return [
+                SlotSet(names.SLOT_PREP_RECENT, answer),
+                SlotSet(names.SLOT_PREP_STEP, None),
+                *self._send_list(dispatcher, tracker, worry, answer),
+            ]
+        dispatcher.utter_message(response=names.UTTER_ASK_PREP_WORRY)
+        return [
+            SlotSet(names.SLOT_PREP_STEP, "worry"),
+            SlotSet(names.SLOT_PREP_WORRY, None),
+            SlotSet(names.SLOT_PREP_RECENT, None),
+        ]
+
+    def _ask_recent(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        channel = tracker.get_latest_input_channel() or ""
+        numbered = channel in presenter.TEXT_ONLY_CHANNELS
+        dispatcher.utter_message(
+            response=f"{names.UTTER_ASK_PREP_RECENT}_numbered" if numbered else names.UTTER_ASK_PREP_RECENT
+        )
+
+    def _send_list(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, worry: str, recent: str
+    ) -> list[EventType]:
+        service = self._service or KnowledgeService()
+        self._service = service
+        try:
+            questions = service.visit_questions(worry, {"yes": True, "no": False}.get(recent))
+        except KnowledgeError as error:
+            logger.error("knowledge lookup failed in %s: %s", self.name(), error)
+            dispatcher.utter_message(response=names.UTTER_KB_UNAVAILABLE)
+            return []
+        for message in presenter.visit_list_messages(questions, tracker.get_latest_input_channel() or ""):
+            dispatcher.utter_message(**message)
+        return []
+
+
+class ActionCompareOptions(Action):
+    """Shows the options the article covers side by side, recommending none."""
+
+    def __init__(self, service: KnowledgeService | None = None) -> None:
+        """Use `service`, by default the SQL store made on first use."""
+        self._service = service
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_compare_options"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Send the comparison."""
+        self._service = self._service or KnowledgeService()
+        try:
+            rows = self._service.comparison()
+        except KnowledgeError as error:
+            logger.error("knowledge lookup failed in %s: %s", self.name(), error)
+            dispatcher.utter_message(response=names.UTTER_KB_UNAVAILABLE)
+            return []
+        for message in presenter.comparison_messages(rows, tracker.get_latest_input_channel() or ""):
+            dispatcher.utter_message(**message)
+        return []

@@ -12,7 +12,7 @@ from typing import Any
 
 from actions import names
 from knowledge.model import Entry
-from knowledge.service import Answer, Clarification
+from knowledge.service import Answer, Clarification, OptionRow, VisitQuestion
 
 # Channels whose front end renders the citation from the `custom` payload (the web widget).
 CITATION_CHANNELS = frozenset({"rest", "socketio"})
@@ -40,7 +40,10 @@ def numbered(entries: Sequence[Entry]) -> str:
 
 
 def answer_messages(answer: Answer, channel: str) -> list[Message]:
-    """The answer, its citation, and the suggested follow-up questions."""
+    """The answer with its citation, then the suggested follow-up questions.
+
+    The domain's `utter_answer` adds the "Helpful" / "Not helpful" buttons where a channel shows buttons.
+    """
     entry = answer.entry
     first: Message = {"response": names.UTTER_ANSWER, "answer": entry.answer, "source": entry.source}
     if channel in CITATION_CHANNELS:
@@ -61,3 +64,36 @@ def _choices(response: str, entries: Sequence[Entry], channel: str) -> list[Mess
     if channel in TEXT_ONLY_CHANNELS:
         return [{"response": f"{response}_numbered", "choices": numbered(entries)}]
     return [{"response": response, "buttons": buttons_for(entries)}]
+
+
+def visit_list_messages(questions: Sequence[VisitQuestion], channel: str) -> list[Message]:
+    """The question list, each question citing its entry, plus a plain-text block to copy or print."""
+    lines = [f'{n}. {q.question} (from "{q.entry.title}", {q.entry.source})' for n, q in enumerate(questions, 1)]
+    message: Message = {"response": names.UTTER_PREP_LIST, "questions": "\n".join(lines)}
+    if channel in CITATION_CHANNELS:
+        message["json_message"] = {
+            "question_list": [
+                {"question": q.question, "kb_entry": q.entry.id, "source": q.entry.source} for q in questions
+            ],
+            "plain_text": "\n".join(lines),
+        }
+    return [message]
+
+
+def comparison_messages(rows: Sequence[OptionRow], channel: str) -> list[Message]:
+    """The options side by side: the same points for each, each row citing its entries' sections."""
+    messages: list[Message] = [{"response": names.UTTER_COMPARE_INTRO}]
+    for row in rows:
+        sources = "; ".join(dict.fromkeys(e.source for e in row.cites))
+        message: Message = {
+            "response": names.UTTER_COMPARE_OPTION,
+            "option": row.option.name,
+            "what": row.option.what,
+            "aim": row.option.aim,
+            "limits": row.option.limits,
+            "sources": sources,
+        }
+        if channel in CITATION_CHANNELS and row.cites:
+            message["json_message"] = {"kb_entry": row.cites[0].id, "source": row.cites[0].source}
+        messages.append(message)
+    return messages

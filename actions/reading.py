@@ -32,10 +32,28 @@ def context_from(slots: Mapping[str, Any]) -> Context:
     )
 
 
+def entity_value(message: Mapping[str, Any], entity: str) -> str | None:
+    """The value of the first entity of this type in the parsed message, if any."""
+    for found in message.get("entities") or []:
+        if found.get("entity") == entity and found.get("value") is not None:
+            return str(found["value"])
+    return None
+
+
 def chosen_number(text: str) -> int | None:
     """The choice a patient typed ("2", "number 3", "the first one"), if exactly one."""
     found = {int(d) if d else _ORDINALS[w.lower()] for d, w in _NUMBER.findall(text)}
     return found.pop() if len(found) == 1 else None
+
+
+def first_reply_of_session(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the assistant has said nothing yet since the session started."""
+    for event in reversed(events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "session_started":
+            return True
+    return True
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -100,19 +100,21 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float) 
 
 
 @contextlib.contextmanager
-def running_assistant(ports: Ports, log_dir: Path | None = None) -> Iterator[Ports]:
-    """Run both servers for the duration of the block; they are stopped on exit."""
+def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: bool = True) -> Iterator[Ports]:
+    """Run both servers (or only Rasa's) for the duration of the block; they are stopped on exit."""
     model = model_path()
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
     env = server_environment(ports)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        actions = _start(action_server_command(ports), env, log_dir, "actions")
-        processes.append(actions)
+        if with_actions:
+            actions = _start(action_server_command(ports), env, log_dir, "actions")
+            processes.append(actions)
         rasa = _start(rasa_command(ports, model), env, log_dir, "rasa")
         processes.append(rasa)
-        wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
+        if with_actions:
+            wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
         wait_until_up(f"{ports.rasa_url}/", rasa, START_TIMEOUT_S)
         yield ports
     finally:

@@ -3,7 +3,9 @@
 Rasa warns that a response "is not used in any story or rule" when only a custom action
 sends it, and does not fail on that warning. Here such a warning passes only for the
 responses the action server really sends (the `UTTER_*` names in `actions/names.py`, and
-their `_numbered` forms) or that Rasa's own fallback action sends; any other warning fails.
+their `_numbered` forms) or that Rasa's own fallback action sends. Likewise the warning
+that an intent has no training examples passes only for the intent the red-flag component
+sets. Any other warning fails.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from actions import names
+from bot.safety.red_flags import RED_FLAG_INTENT
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
+NO_EXAMPLES = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data")
 WARNING = re.compile(r"(UserWarning|WARNING|MissingDependencyWarning): (.*)")
 RASA_SENT = {"utter_default"}  # sent by Rasa's action_default_fallback
 
@@ -35,6 +39,9 @@ def unexpected_warnings(lines: Iterable[str], allowed: set[str]) -> list[str]:
             continue
         unused = UNUSED.search(line)
         if unused and unused.group(1) in allowed:
+            continue
+        no_examples = NO_EXAMPLES.search(line)
+        if no_examples and no_examples.group(1) == RED_FLAG_INTENT:
             continue
         problems.append(match.group(2).strip())
     return problems

@@ -23,6 +23,7 @@ class Catalog:
         self.version = version
         self.entries = source.entries
         self.terms = source.terms
+        self.options = source.options
         self._by_id = {e.id: e for e in source.entries}
         self._by_intent = {e.intent: e for e in source.entries if e.intent}
         self._by_topic = {e.topic: e for e in source.entries if e.topic}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.errors import KnowledgeError
+from knowledge.feedback import FeedbackStore, format_report
 from knowledge.repository import SqlRepository
 from knowledge.source import article_sections, check_source, export_record, load_source
 
@@ -19,11 +20,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     parser.add_argument("--entries", type=Path, default=settings.DEFAULT_ENTRIES, help="entries YAML file")
     parser.add_argument("--terms", type=Path, default=settings.DEFAULT_TERMS, help="terms YAML file")
+    parser.add_argument("--options", type=Path, default=settings.DEFAULT_OPTIONS, help="treatment options YAML file")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="load the YAML files into the database (DATABASE_URL)")
     check = commands.add_parser("check", help="validate every entry against the rules and the article")
     check.add_argument("--article", type=Path, default=None, help="source article (default: KB_ARTICLE_PATH)")
     commands.add_parser("export", help="print every entry as JSON lines from the database")
+    report = commands.add_parser("report", help="entries with the most 'not helpful' votes, unanswered counts")
+    report.add_argument("--limit", type=int, default=10, help="how many entries and examples to list")
     args = parser.parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))
@@ -33,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    source = load_source(args.entries, args.terms)
+    source = load_source(args.entries, args.terms, args.options)
     repository = SqlRepository()
     try:
         changed = repository.replace(source)
@@ -45,7 +49,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    source = load_source(args.entries, args.terms)
+    source = load_source(args.entries, args.terms, args.options)
     article = args.article or settings.article_path()
     try:
         sections = article_sections(article.read_text(encoding="utf-8"))
@@ -70,4 +74,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "export": _export}
+def _report(args: argparse.Namespace) -> int:
+    repository = SqlRepository()
+    try:
+        print(format_report(FeedbackStore(repository).report(limit=args.limit)))
+    finally:
+        repository.dispose()
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "export": _export, "report": _report}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, create_engine
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -31,6 +31,8 @@ class EntryRow(Base):
     topic = Column(String(64), unique=True)
     compares = Column(String(64), unique=True)
     broader = Column(String(64))
+    visit_question = Column(String(300))
+    worry = Column(String(32))
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -65,6 +67,19 @@ class SynonymRow(Base):
     position = Column(Integer, nullable=False)
 
 
+class OptionRow(Base):
+    """A row of the side-by-side comparison of treatment options (`knowledge/options.yml`)."""
+
+    __tablename__ = "kb_options"
+
+    position = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False)
+    entries = Column(String(300), nullable=False)  # space-separated entry ids the row cites
+    what = Column(Text, nullable=False)
+    aim = Column(Text, nullable=False)
+    limits = Column(Text, nullable=False)
+
+
 class MetaRow(Base):
     """Facts about the stored knowledge base; `version` is the source's content hash."""
 
@@ -77,3 +92,28 @@ class MetaRow(Base):
 def make_engine(url: str) -> Engine:
     """A 2.0-style engine that checks pooled connections before use, so a restarted database is found again."""
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+class FeedbackRow(Base):
+    """A patient's verdict on one answer: which entry, helpful or not, and when. Never message text."""
+
+    __tablename__ = "kb_feedback"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    entry_id = Column(String(64), nullable=False, index=True)
+    helpful = Column(Boolean, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+class UnansweredRow(Base):
+    """A message the assistant could not answer (fallback or out of scope), counted per day.
+
+    `text` stays empty unless the operator allows keeping it (`KEEP_UNANSWERED_TEXT`).
+    """
+
+    __tablename__ = "kb_unanswered"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    day = Column(Date, nullable=False, index=True)
+    reason = Column(String(32), nullable=False)
+    text = Column(Text)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 TERM_LABELS = ("treatment", "complication", "study", "condition", "body_part")
+WORRIES = ("risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Entry:
     topic: str | None = None
     compares: str | None = None
     broader: str | None = None
+    visit_question: str | None = None
+    worry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,20 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TreatmentOption:
+    """One row of the side-by-side comparison of the options the article covers."""
+
+    name: str
+    entries: tuple[str, ...]
+    what: str
+    aim: str
+    limits: str
+
+
+@dataclass(frozen=True)
 class KnowledgeSource:
-    """Everything the curators wrote: entries in their order and the vocabulary."""
+    """Everything the curators wrote: entries in their order, the vocabulary and the options."""
 
     entries: tuple[Entry, ...]
     terms: tuple[Term, ...] = field(default_factory=tuple)
+    options: tuple[TreatmentOption, ...] = field(default_factory=tuple)

@@ -12,12 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge import settings
-from knowledge.db import Base, EntryRow, MetaRow, RelatedRow, SynonymRow, TermRow, make_engine
+from knowledge.db import Base, EntryRow, MetaRow, OptionRow, RelatedRow, SynonymRow, TermRow, make_engine
 from knowledge.errors import KnowledgeUnavailable
-from knowledge.model import Entry, KnowledgeSource, Term
+from knowledge.model import Entry, KnowledgeSource, Term, TreatmentOption
 from knowledge.source import fingerprint
 
 VERSION_KEY = "version"
+KB_TABLES = [t.__table__ for t in (EntryRow, RelatedRow, TermRow, SynonymRow, OptionRow)]
 
 
 class Repository(Protocol):
@@ -97,8 +98,11 @@ class SqlRepository:
             with Session(self.engine, future=True) as session:
                 entries = session.scalars(select(EntryRow).order_by(EntryRow.position)).all()
                 terms = session.scalars(select(TermRow).order_by(TermRow.position)).all()
+                options = session.scalars(select(OptionRow).order_by(OptionRow.position)).all()
                 return KnowledgeSource(
-                    entries=tuple(_entry(row) for row in entries), terms=tuple(_term(row) for row in terms)
+                    entries=tuple(_entry(row) for row in entries),
+                    terms=tuple(_term(row) for row in terms),
+                    options=tuple(_option(row) for row in options),
                 )
         except SQLAlchemyError as error:
             raise KnowledgeUnavailable(
@@ -112,16 +116,21 @@ class SqlRepository:
             True if anything changed, False if it was already up to date.
         """
         _ensure_sqlite_folder(self._url or settings.database_url())
-        Base.metadata.create_all(self.engine)
         version = fingerprint(source)
         with Session(self.engine, future=True) as session, session.begin():
+            connection = session.connection()
+            Base.metadata.create_all(connection, tables=[MetaRow.__table__])
             stored = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
             if stored == version:
                 return False
-            for table in (RelatedRow, EntryRow, SynonymRow, TermRow, MetaRow):
-                session.execute(delete(table))
+            # The tables hold nothing but what the YAML says, so they are made anew: an older
+            # layout never needs a migration, and the feedback tables are left alone.
+            Base.metadata.drop_all(connection, tables=KB_TABLES)
+            Base.metadata.create_all(connection, tables=KB_TABLES)
+            session.execute(delete(MetaRow))
             session.add_all(_entry_row(position, e) for position, e in enumerate(source.entries))
             session.add_all(_term_row(position, t) for position, t in enumerate(source.terms))
+            session.add_all(_option_row(position, o) for position, o in enumerate(source.options))
             session.add(MetaRow(key=VERSION_KEY, value=version))
         return True
 
@@ -144,7 +153,26 @@ def _entry_row(position: int, entry: Entry) -> EntryRow:
         topic=entry.topic,
         compares=entry.compares,
         broader=entry.broader,
+        visit_question=entry.visit_question,
+        worry=entry.worry,
         related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
+    )
+
+
+def _option_row(position: int, option: TreatmentOption) -> OptionRow:
+    return OptionRow(
+        position=position,
+        name=option.name,
+        entries=" ".join(option.entries),
+        what=option.what,
+        aim=option.aim,
+        limits=option.limits,
+    )
+
+
+def _option(row: OptionRow) -> TreatmentOption:
+    return TreatmentOption(
+        name=row.name, entries=tuple(row.entries.split()), what=row.what, aim=row.aim, limits=row.limits
     )
 
 
@@ -170,6 +198,8 @@ def _entry(row: EntryRow) -> Entry:
         topic=row.topic,
         compares=row.compares,
         broader=row.broader,
+        visit_question=row.visit_question,
+        worry=row.worry,
     )
 
 

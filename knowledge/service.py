@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
-from knowledge.model import Entry
+from knowledge.model import WORRIES, Entry, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
 
@@ -53,6 +53,22 @@ class Clarification:
 
 
 Resolution = Answer | Clarification
+
+
+@dataclass(frozen=True)
+class VisitQuestion:
+    """A question to ask the doctor, and the entry it comes from."""
+
+    question: str
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    """One option of the comparison, with the entries it cites."""
+
+    option: TreatmentOption
+    cites: tuple[Entry, ...]
 
 
 class KnowledgeService:
@@ -167,6 +183,23 @@ class KnowledgeService:
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
         return Clarification(tuple(candidates.values())[:MAX_CANDIDATES])
+
+    def visit_questions(self, worry: str, recent_fracture: bool | None) -> tuple[VisitQuestion, ...]:
+        """Questions to take to a doctor, for one worry ("all" for every one), in the curators' order.
+
+        A recent fracture, or not knowing, adds the questions about research on recent fractures.
+        """
+        wanted = set(WORRIES) - {"recent_fracture"} if worry == "all" else {worry}
+        if recent_fracture is not False:
+            wanted.add("recent_fracture")
+        return tuple(
+            VisitQuestion(e.visit_question, e) for e in self.catalog().entries if e.worry in wanted and e.visit_question
+        )
+
+    def comparison(self) -> tuple[OptionRow, ...]:
+        """The treatment options side by side, each with the entries it draws from."""
+        catalog = self.catalog()
+        return tuple(OptionRow(o, tuple(catalog.get(e) for e in o.entries if catalog.has(e))) for o in catalog.options)
 
     def _answer(self, catalog: Catalog, entry: Entry, context: Context) -> Answer:
         related = [r for r in entry.related if catalog.has(r) and r != entry.id]

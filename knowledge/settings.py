@@ -9,6 +9,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 DEFAULT_ENTRIES = PACKAGE_DIR / "entries.yml"
 DEFAULT_TERMS = PACKAGE_DIR / "terms.yml"
+DEFAULT_OPTIONS = PACKAGE_DIR / "options.yml"
 DEFAULT_ARTICLE = REPO_ROOT.parent / "shared" / "source" / "article.txt"
 MAX_READING_GRADE = 8.0
 
@@ -22,3 +23,8 @@ def database_url() -> str:
 def article_path() -> Path:
     """The source article the entries cite (`KB_ARTICLE_PATH`, `../shared/source/article.txt`)."""
     return Path(os.environ.get("KB_ARTICLE_PATH", "").strip() or DEFAULT_ARTICLE)
+
+
+def keep_unanswered_text() -> bool:
+    """Whether unanswered messages are stored word for word (`KEEP_UNANSWERED_TEXT`, off by default)."""
+    return os.environ.get("KEEP_UNANSWERED_TEXT", "").strip().lower() in {"1", "true", "yes", "on"}

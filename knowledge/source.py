@@ -15,27 +15,35 @@ from typing import Any
 import textstat
 import yaml
 
+from knowledge import settings
 from knowledge.errors import SourceInvalid
-from knowledge.model import TERM_LABELS, Entry, KnowledgeSource, Term
+from knowledge.model import TERM_LABELS, WORRIES, Entry, KnowledgeSource, Term, TreatmentOption
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
-OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader")
+OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
+OPTION_FIELDS = ("name", "entries", "what", "aim", "limits")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 MAX_RELATED = 3
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
-def load_source(entries_path: Path, terms_path: Path) -> KnowledgeSource:
-    """Read entries and terms from their YAML files.
+def load_source(entries_path: Path, terms_path: Path, options_path: Path | None = None) -> KnowledgeSource:
+    """Read entries, terms and (if a path is given) treatment options from their YAML files.
 
     Raises:
-        SourceInvalid: a file is missing, is not YAML, or an entry lacks a required field.
+        SourceInvalid: a file is missing, is not YAML, or an item lacks a required field.
     """
-    entries_doc = _read_yaml(entries_path)
-    terms_doc = _read_yaml(terms_path)
-    entries = tuple(_entry(raw) for raw in _items(entries_doc, "entries", entries_path))
-    terms = tuple(_term(raw) for raw in _items(terms_doc, "terms", terms_path))
-    return KnowledgeSource(entries=entries, terms=terms)
+    entries = tuple(_entry(raw) for raw in _items(_read_yaml(entries_path), "entries", entries_path))
+    terms = tuple(_term(raw) for raw in _items(_read_yaml(terms_path), "terms", terms_path))
+    options: tuple[TreatmentOption, ...] = ()
+    if options_path is not None:
+        options = tuple(_option(raw) for raw in _items(_read_yaml(options_path), "options", options_path))
+    return KnowledgeSource(entries=entries, terms=terms, options=options)
+
+
+def load_default_source() -> KnowledgeSource:
+    """The curated files shipped in `knowledge/`."""
+    return load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS, settings.DEFAULT_OPTIONS)
 
 
 def fingerprint(source: KnowledgeSource) -> str:
@@ -43,6 +51,7 @@ def fingerprint(source: KnowledgeSource) -> str:
     payload = {
         "entries": [_entry_dict(e) for e in source.entries],
         "terms": [[t.id, t.label, list(t.synonyms)] for t in source.terms],
+        "options": [[o.name, list(o.entries), o.what, o.aim, o.limits] for o in source.options],
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -93,6 +102,7 @@ def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: fl
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
     problems += _term_problems(source.terms)
+    problems += _option_problems(source.options, id_set, max_grade)
     return problems
 
 
@@ -121,6 +131,24 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
             problems.append(f"{field_name} {value!r} is not a term in terms.yml")
     if not entry.intent and not entry.compares:
         problems.append("has neither an intent nor a compares term, so no question can reach it")
+    if bool(entry.visit_question) != bool(entry.worry):
+        problems.append("visit_question and worry go together")
+    if entry.worry and entry.worry not in WORRIES:
+        problems.append(f"worry {entry.worry!r} is not one of {', '.join(WORRIES)}")
+    if entry.visit_question and reading_grade(entry.visit_question) > max_grade + 2:
+        problems.append("visit_question is too hard to read")
+    return problems
+
+
+def _option_problems(options: Iterable[TreatmentOption], ids: set[str], max_grade: float) -> list[str]:
+    problems = []
+    for option in options:
+        problems += [f"option {option.name}: entry {e!r} does not exist" for e in option.entries if e not in ids]
+        if not option.entries:
+            problems.append(f"option {option.name}: names no entry to cite")
+        text = " ".join((option.what, option.aim, option.limits))
+        if reading_grade(text) > max_grade:
+            problems.append(f"option {option.name}: reads at grade {reading_grade(text):.1f}, above {max_grade:.0f}")
     return problems
 
 
@@ -176,6 +204,17 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         related=tuple(str(r) for r in raw["related"]),
         reviewed=reviewed,
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
+    )
+
+
+def _option(raw: Mapping[str, Any]) -> TreatmentOption:
+    missing = [name for name in OPTION_FIELDS if not raw.get(name)]
+    if missing:
+        raise SourceInvalid(f"option {raw.get('name', '?')!r} lacks {', '.join(missing)}")
+    return TreatmentOption(
+        name=str(raw["name"]),
+        entries=tuple(str(e) for e in raw["entries"]),
+        **{name: " ".join(str(raw[name]).split()) for name in ("what", "aim", "limits")},
     )
 
 

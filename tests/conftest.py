@@ -13,7 +13,7 @@ from knowledge import settings
 from knowledge.model import KnowledgeSource
 from knowledge.repository import InMemoryRepository, SqlRepository
 from knowledge.service import KnowledgeService
-from knowledge.source import load_source
+from knowledge.source import load_default_source
 
 ROOT = settings.REPO_ROOT
 
@@ -21,7 +21,7 @@ ROOT = settings.REPO_ROOT
 @pytest.fixture(scope="session")
 def source() -> KnowledgeSource:
     """The knowledge base the curators wrote."""
-    return load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
+    return load_default_source()
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ def make_tracker() -> Callable[..., Any]:
         ranking: list[tuple[str, float]] | None = None,
         slots: dict[str, Any] | None = None,
         channel: str = "rest",
+        first_reply: bool = False,
     ) -> Tracker:
         ranking = ranking or [(intent, 0.95)]
         message = {
@@ -71,7 +72,10 @@ def make_tracker() -> Callable[..., Any]:
             "entities": entities or [],
             "text": text,
         }
-        events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
+        events: list[dict[str, Any]] = [{"event": "session_started"}]
+        if not first_reply:
+            events.append({"event": "bot", "text": "an earlier reply"})
+        events.append({"event": "user", "text": text, "parse_data": message, "input_channel": channel})
         return Tracker("patient-1", slots or {}, message, events, False, None, {}, "action_listen")
 
     return build

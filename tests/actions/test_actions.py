@@ -7,7 +7,14 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerQuestion, ActionClarify, ActionSessionStart
+from actions.actions import (
+    ActionAnswerQuestion,
+    ActionClarify,
+    ActionHandoff,
+    ActionRecordFeedback,
+    ActionRecordUnanswered,
+)
+from knowledge.feedback import FeedbackStore
 from knowledge.repository import SqlRepository
 from knowledge.service import KnowledgeService
 
@@ -128,13 +135,148 @@ async def test_a_dead_database_gets_a_polite_reply_and_changes_nothing(
     assert events == []
 
 
-async def test_a_conversation_opens_with_the_introduction(
-    make_tracker: Callable[..., Any], domain: dict[str, Any]
+async def test_the_first_reply_of_a_session_starts_with_the_introduction(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
 ) -> None:
     dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_risks", "what are the risks", first_reply=True)
 
-    events = await ActionSessionStart().run(dispatcher, make_tracker("greet"), domain)
+    await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
 
-    assert [m["response"] for m in dispatcher.messages] == ["utter_intro"]
-    assert [e["event"] for e in events] == ["session_started", "action"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_intro", "utter_answer", "utter_suggestions"]
     assert "not medical advice" in domain["responses"]["utter_intro"][0]["text"]
+
+
+async def test_an_unsettled_fallback_is_counted_without_its_text(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("KEEP_UNANSWERED_TEXT", raising=False)
+    store = FeedbackStore(built_repository)
+    tracker = make_tracker("nlu_fallback", "my private words", ranking=[("nlu_fallback", 0.4), ("greet", 0.3)])
+
+    await ActionClarify(KnowledgeService(built_repository), store).run(CollectingDispatcher(), tracker, domain)
+
+    report = store.report()
+    assert [(u.reason, u.count) for u in report.unanswered] == [("fallback", 1)]
+    assert report.examples == ()
+
+
+async def test_out_of_scope_text_is_kept_only_when_the_operator_allows_it(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("KEEP_UNANSWERED_TEXT", "true")
+    store = FeedbackStore(built_repository)
+    tracker = make_tracker("out_of_scope", "does medicare cover it")
+
+    dispatcher = CollectingDispatcher()
+    assert await ActionRecordUnanswered(store).run(dispatcher, tracker, domain) == []
+
+    assert dispatcher.messages == []
+    assert store.report().examples == ("does medicare cover it",)
+
+
+async def test_feedback_is_stored_for_the_last_entry_with_no_message_text(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    store = FeedbackStore(built_repository)
+    for intent in ("feedback_not_helpful", "feedback_not_helpful", "feedback_helpful"):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(intent, "meh", slots={"last_entry": "risk_stroke"})
+        await ActionRecordFeedback(store).run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_feedback_thanks"
+    (verdicts,) = store.report().entries
+    assert (verdicts.entry_id, verdicts.not_helpful, verdicts.helpful) == ("risk_stroke", 2, 1)
+
+
+async def test_a_request_for_a_person_gets_the_configured_contact(
+    make_tracker: Callable[..., Any], domain: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("CLINIC_CONTACT", "Call the spine clinic on 555 0100, Monday to Friday.")
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandoff().run(dispatcher, make_tracker("ask_human", "can i talk to a nurse"), domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_handoff"
+    assert dispatcher.messages[0]["contact"] == "Call the spine clinic on 555 0100, Monday to Friday."
+
+
+async def test_without_a_configured_contact_the_reply_invents_no_number(
+    make_tracker: Callable[..., Any], domain: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("CLINIC_CONTACT", raising=False)
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandoff().run(dispatcher, make_tracker("ask_human", "can i talk to a nurse"), domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_default"]
+    assert not any(ch.isdigit() for ch in domain["responses"]["utter_handoff_default"][0]["text"])
+
+
+async def test_the_question_list_asks_two_questions_then_lists_cited_questions(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    from actions.actions import ActionSecondOpinionPrep
+
+    action = ActionSecondOpinionPrep(KnowledgeService(built_repository))
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, make_tracker("ask_second_opinion_prep", "help me prepare"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_prep_worry"]
+    assert slot_events(events)["prep_step"] == "worry"
+
+    dispatcher = CollectingDispatcher()
+    worry = make_tracker(
+        "choose_worry", "", entities=[{"entity": "worry", "value": "alternatives"}], slots={"prep_step": "worry"}
+    )
+    events = await action.run(dispatcher, worry, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_prep_recent"]
+    assert slot_events(events) == {"prep_worry": "alternatives", "prep_step": "recent"}
+
+    dispatcher = CollectingDispatcher()
+    slots = {"prep_step": "recent", "prep_worry": "alternatives"}
+    await action.run(dispatcher, make_tracker("deny", "no it's an old one", slots=slots), domain)
+    (listed,) = dispatcher.messages
+    items = listed["custom"]["question_list"]
+    assert {i["kb_entry"] for i in items} == {
+        "alternatives_overview",
+        "alt_kyphoplasty",
+        "alt_physical_therapy",
+        "alt_bone_health_medication",
+    }
+    assert listed["custom"]["plain_text"] == listed["questions"]
+    assert listed["questions"].startswith("1. ")
+
+
+async def test_a_typed_worry_is_taken_from_the_question_intent_during_the_list(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_risks", "the risks", slots={"prep_step": "worry"})
+
+    events = await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_prep_recent"]
+    assert slot_events(events)["prep_worry"] == "risks"
+
+
+async def test_the_comparison_has_the_same_points_for_every_option(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    from actions.actions import ActionCompareOptions
+
+    dispatcher = CollectingDispatcher()
+    await ActionCompareOptions(KnowledgeService(built_repository)).run(
+        dispatcher, make_tracker("ask_compare_options", "compare"), domain
+    )
+
+    intro, *rows = dispatcher.messages
+    assert intro["response"] == "utter_compare_intro"
+    assert [r["option"] for r in rows] == [
+        "Vertebroplasty",
+        "Kyphoplasty",
+        "Physical therapy",
+        "Pain medicine",
+        "Bone health medicine",
+    ]
+    assert all(r["what"] and r["aim"] and r["limits"] and r["custom"]["kb_entry"] for r in rows)
+    assert "best" not in " ".join(r["what"] + r["aim"] + r["limits"] for r in rows)

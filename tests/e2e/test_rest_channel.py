@@ -65,18 +65,22 @@ def test_a_suggestion_button_and_a_typed_number_both_answer(rasa_url: str) -> No
     chat = Conversation(rasa_url)
     first = chat.say("what are the risks?")
     assert first.kb_entry == "risks_overview"
-    button = first.buttons[-1]
-    assert chat.say(button["payload"]).kb_entry is not None
+    button = suggestions(first)[-1]
+    assert chat.say(button).kb_entry is not None
     again = chat.say("what are the risks?")
-    offered = [b["payload"] for b in again.buttons]
+    offered = suggestions(again)
     second = chat.say("2")
     assert second.kb_entry is not None and f"/{_intent_of(second.kb_entry)}" == offered[1]
 
 
-def _intent_of(entry_id: str) -> str:
-    from knowledge.source import load_source
+def suggestions(reply: Reply) -> list[str]:
+    return [b["payload"] for b in reply.buttons if b["payload"].startswith("/ask_")]
 
-    source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
+
+def _intent_of(entry_id: str) -> str:
+    from knowledge.source import load_default_source
+
+    source = load_default_source()
     return next(e.intent for e in source.entries if e.id == entry_id) or ""
 
 
@@ -95,8 +99,65 @@ def test_unclear_messages_get_a_kind_reply_without_an_answer(rasa_url: str, text
 
 def test_every_entry_is_reachable_through_its_button_payload(rasa_url: str) -> None:
     from actions.presenter import entry_payload
-    from knowledge.source import load_source
+    from knowledge.source import load_default_source
 
-    source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
+    source = load_default_source()
     reached = {e.id: Conversation(rasa_url).say(entry_payload(e)).kb_entry for e in source.entries}
     assert reached == {e.id: e.id for e in source.entries}
+
+
+def test_an_answer_can_be_rated_and_the_rating_is_thanked(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    reply = chat.say("what is kyphoplasty")
+    assert {"title": "Not helpful", "payload": "/feedback_not_helpful"} in reply.buttons
+    thanks = chat.say("/feedback_not_helpful")
+    assert thanks.kb_entry is None and "Thank you for telling me" in thanks.texts[0]
+
+
+def test_the_options_are_compared_side_by_side_without_a_recommendation(rasa_url: str) -> None:
+    reply = Conversation(rasa_url).say("can you compare all the treatment options side by side")
+    rows = [t for t in reply.texts if "What it aims to do:" in t]
+    assert [r.splitlines()[0] for r in rows] == [
+        "Vertebroplasty",
+        "Kyphoplasty",
+        "Physical therapy",
+        "Pain medicine",
+        "Bone health medicine",
+    ]
+    assert all("Risks and limits:" in r for r in rows)
+    assert {c["kb_entry"] for c in reply.customs} >= {"alt_kyphoplasty", "alt_physical_therapy"}
+
+
+def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    ask_worry = chat.say("help me prepare for my second opinion appointment")
+    assert '/choose_worry{"worry": "risks"}' in [b["payload"] for b in ask_worry.buttons]
+    ask_recent = chat.say('/choose_worry{"worry": "risks"}')
+    assert any("last few weeks" in t for t in ask_recent.texts)
+    listed = chat.say('/fracture_recent_answer{"recent": "no"}')
+    (payload,) = [c["question_list"] for c in listed.customs if "question_list" in c]
+    assert {item["kb_entry"] for item in payload} >= {"risks_overview", "second_opinion_risks"}
+    assert all(item["source"] for item in payload)
+    again = chat.say('/ask_second_opinion_prep{"prep_again": "yes"}')
+    assert [c["question_list"] for c in again.customs if "question_list" in c] == [payload]
+
+
+def test_a_typed_worry_and_a_typed_yes_also_build_the_list(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    chat.say("what questions should i ask my surgeon")
+    chat.say("the risks mostly")
+    listed = chat.say("yes")
+    items = [c["question_list"] for c in listed.customs if "question_list" in c]
+    assert items and "evidence_jama_2010" in {i["kb_entry"] for i in items[0]}
+
+
+def test_asking_for_a_person_gets_the_neutral_contact_by_default(rasa_url: str) -> None:
+    reply = Conversation(rasa_url).say("can i speak to a nurse please")
+    assert any("contact your care team" in t for t in reply.texts)
+
+
+def test_is_this_medical_advice_gets_the_disclaimer(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    chat.say("hello")
+    reply = chat.say("is this medical advice?")
+    assert any("not medical advice" in t for t in reply.texts)

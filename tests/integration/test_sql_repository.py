@@ -93,3 +93,41 @@ def test_the_cli_check_fails_on_a_broken_entry(tmp_path: Path, sqlite_url: str) 
     result = run_cli("--entries", str(broken), "check", url=sqlite_url)
     assert result.returncode == 1
     assert "related id 'no_such_entry' does not exist" in result.stderr
+
+
+def test_the_cli_report_lists_not_helpful_entries_and_unanswered_days(sqlite_url: str) -> None:
+    from knowledge.feedback import FeedbackStore
+
+    assert run_cli("build", url=sqlite_url).returncode == 0
+    repository = SqlRepository(sqlite_url)
+    store = FeedbackStore(repository)
+    store.record_feedback("risk_stroke", helpful=False)
+    store.record_unanswered("out_of_scope", "private words")
+    repository.dispose()
+
+    result = run_cli("report", url=sqlite_url)
+
+    assert result.returncode == 0
+    assert "risk_stroke" in result.stdout and "not helpful    1" in result.stdout
+    assert "out_of_scope" in result.stdout
+    assert "private words" not in result.stdout
+
+
+def test_a_database_built_with_an_older_layout_is_rebuilt(sqlite_url: str, source: KnowledgeSource) -> None:
+    connection = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    connection.executescript(
+        "CREATE TABLE kb_entries (id VARCHAR(64) PRIMARY KEY, title VARCHAR(200));"
+        "CREATE TABLE kb_meta (key VARCHAR(32) PRIMARY KEY, value VARCHAR(200) NOT NULL);"
+        "INSERT INTO kb_meta VALUES ('version', 'old');"
+        "CREATE TABLE kb_feedback (id INTEGER PRIMARY KEY, entry_id VARCHAR(64) NOT NULL,"
+        " helpful BOOLEAN NOT NULL, created_at DATETIME NOT NULL);"
+        "INSERT INTO kb_feedback VALUES (1, 'risk_stroke', 0, '2026-01-01 00:00:00');"
+    )
+    connection.close()
+    repository = SqlRepository(sqlite_url)
+    assert repository.replace(source) is True
+    assert repository.load() == source
+    from knowledge.feedback import FeedbackStore
+
+    assert FeedbackStore(repository).report().entries[0].entry_id == "risk_stroke"
+    repository.dispose()

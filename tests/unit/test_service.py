@@ -161,3 +161,26 @@ def test_a_store_that_is_down_raises_and_recovers(source: KnowledgeSource) -> No
         service.answer("risk_stroke")
     repository.down = False
     assert service.answer("risk_stroke").entry.id == "risk_stroke"
+
+
+def test_visit_questions_follow_the_worry_and_cite_their_entries(service: KnowledgeService) -> None:
+    questions = service.visit_questions("risks", recent_fracture=False)
+    assert questions and all(q.entry.worry == "risks" for q in questions)
+    assert "risks_overview" in [q.entry.id for q in questions]
+
+
+def test_a_recent_fracture_adds_the_research_on_recent_fractures(service: KnowledgeService) -> None:
+    old = {q.entry.id for q in service.visit_questions("diagnosis", recent_fracture=False)}
+    recent = {q.entry.id for q in service.visit_questions("diagnosis", recent_fracture=True)}
+    assert recent - old == {"evidence_jama_2010"}
+
+
+def test_all_worries_cover_every_kind_of_question(service: KnowledgeService) -> None:
+    worries = {q.entry.worry for q in service.visit_questions("all", recent_fracture=None)}
+    assert worries == {"risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture"}
+
+
+def test_the_comparison_gives_each_option_the_same_points(service: KnowledgeService) -> None:
+    rows = service.comparison()
+    assert [r.option.name for r in rows][:2] == ["Vertebroplasty", "Kyphoplasty"]
+    assert all(r.option.what and r.option.aim and r.option.limits and r.cites for r in rows)

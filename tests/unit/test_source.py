@@ -10,7 +10,14 @@ import pytest
 from knowledge import settings
 from knowledge.errors import SourceInvalid
 from knowledge.model import KnowledgeSource, Term
-from knowledge.source import article_sections, check_source, count_sentences, fingerprint, load_source
+from knowledge.source import (
+    article_sections,
+    check_source,
+    count_sentences,
+    fingerprint,
+    load_default_source,
+    load_source,
+)
 
 REQUIRED_IDS = """what_is_vertebroplasty conditions_treated risks_overview risk_infection risk_bleeding
 risk_nerve_damage risk_cement_leakage risk_pulmonary_embolism risk_stroke limitations second_opinion_why
@@ -86,7 +93,7 @@ def test_check_refuses_two_entries_with_one_intent(source: KnowledgeSource) -> N
 
 
 def test_fingerprint_follows_the_content(source: KnowledgeSource) -> None:
-    assert fingerprint(source) == fingerprint(load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS))
+    assert fingerprint(source) == fingerprint(load_default_source())
     changed = replace_entry(source, "risk_stroke", reviewed=dt.date(2030, 1, 1))
     assert fingerprint(changed) != fingerprint(source)
 

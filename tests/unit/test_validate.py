@@ -18,3 +18,9 @@ def test_an_unused_response_nobody_sends_is_a_problem() -> None:
 def test_any_other_warning_is_a_problem() -> None:
     line = "UserWarning: The intent 'ask_x' is not used in any story or rule."
     assert len(unexpected_warnings([line, "INFO all good"], responses_sent_by_actions())) == 1
+
+
+def test_only_the_red_flag_intent_may_lack_training_examples() -> None:
+    template = "UserWarning: The intent '{}' is listed in the domain file, but is not found in the NLU training data."
+    lines = [template.format("red_flag"), template.format("ask_forgotten")]
+    assert unexpected_warnings(lines, responses_sent_by_actions()) == [lines[1].split(": ", 1)[1]]
