@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export train run shell lint format validate pytest conversations test eval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,6 +31,9 @@ kb-check: setup ## Validate every knowledge entry (fields, links, reading grade,
 
 kb-export: kb ## Print the knowledge base as JSON lines
 	$(PY) -m knowledge export
+
+kb-report: kb ## Entries patients found not helpful, and unanswered questions per day
+	$(PY) -m knowledge report
 
 train: setup ## Train the assistant if config, domain, data or terms changed
 	$(PY) -m bot.training

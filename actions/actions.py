@@ -36,19 +36,46 @@ PREP_ANSWER_INTENTS = frozenset(
 )
 
 
-class KnowledgeAction(Action, abc.ABC):
-    """Shared run loop: resolve the question, send the messages, remember what was shown."""
+class StoreAction(Action, abc.ABC):
+    """An action that reads the knowledge base or writes feedback, through stores made on first use.
 
-    def __init__(self, service: KnowledgeService | None = None) -> None:
-        """Use `service`; the action server calls this with no argument, which means the SQL store."""
+    The action server calls every action with no argument, which means the SQL database named
+    by `DATABASE_URL`; tests pass their own.
+    """
+
+    def __init__(self, service: KnowledgeService | None = None, store: FeedbackStore | None = None) -> None:
+        """Use `service` and `store` when given."""
         self._service = service
+        self._store = store
 
     @property
     def service(self) -> KnowledgeService:
-        """The knowledge service, created on first use."""
+        """The knowledge service, created on first use and kept."""
         if self._service is None:
             self._service = KnowledgeService()
         return self._service
+
+    @property
+    def store(self) -> FeedbackStore:
+        """The feedback store, created on first use and kept."""
+        if self._store is None:
+            self._store = FeedbackStore()
+        return self._store
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    def record_unanswered(self, reason: str, text: str) -> None:
+        """Count an unanswered message for the curators; a failure to count never reaches the patient."""
+        try:
+            self.store.record_unanswered(reason, text)
+        except KnowledgeError as error:
+            logger.error("could not count an unanswered message: %s", error)
+
+
+class KnowledgeAction(StoreAction):
+    """Shared run loop: resolve the question, send the messages, remember what was shown."""
 
     @abc.abstractmethod
     def name(self) -> str:
@@ -148,24 +175,12 @@ class ActionClarify(KnowledgeAction):
         """Ask the service to weigh the ranking against named terms and lexical search."""
         resolution = self.service.clarify(question, context)
         if not isinstance(resolution, Answer):
-            record_unanswered(self._store, REASON_FALLBACK, question.text)
+            self.record_unanswered(REASON_FALLBACK, question.text)
         return resolution
 
 
-def record_unanswered(store: FeedbackStore | None, reason: str, text: str) -> None:
-    """Count an unanswered message for the curators; a failure to count never reaches the patient."""
-    try:
-        (store or FeedbackStore()).record_unanswered(reason, text)
-    except KnowledgeError as error:
-        logger.error("could not count an unanswered message: %s", error)
-
-
-class ActionRecordUnanswered(Action):
+class ActionRecordUnanswered(StoreAction):
     """Counts a message the assistant declined (out of scope); says nothing itself."""
-
-    def __init__(self, store: FeedbackStore | None = None) -> None:
-        """Use `store`, by default the knowledge database."""
-        self._store = store
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -173,16 +188,12 @@ class ActionRecordUnanswered(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Count the latest message."""
-        record_unanswered(self._store, REASON_OUT_OF_SCOPE, question_from(tracker.latest_message).text)
+        self.record_unanswered(REASON_OUT_OF_SCOPE, question_from(tracker.latest_message).text)
         return []
 
 
-class ActionRecordFeedback(Action):
+class ActionRecordFeedback(StoreAction):
     """Stores whether the last answer helped (its entry id and the time, never the message)."""
-
-    def __init__(self, store: FeedbackStore | None = None) -> None:
-        """Use `store`, by default the knowledge database."""
-        self._store = store
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -194,7 +205,7 @@ class ActionRecordFeedback(Action):
         entry_id = tracker.get_slot(names.SLOT_LAST_ENTRY)
         if entry_id:
             try:
-                (self._store or FeedbackStore()).record_feedback(str(entry_id), helpful)
+                self.store.record_feedback(str(entry_id), helpful)
             except KnowledgeError as error:
                 logger.error("could not store feedback: %s", error)
         dispatcher.utter_message(response=names.UTTER_FEEDBACK_THANKS if helpful else names.UTTER_FEEDBACK_SORRY)
@@ -218,12 +229,8 @@ class ActionHandoff(Action):
         return []
 
 
-class ActionSecondOpinionPrep(Action):
+class ActionSecondOpinionPrep(StoreAction):
     """Asks what worries the patient and whether the fracture is recent, then lists questions for the visit."""
-
-    def __init__(self, service: KnowledgeService | None = None) -> None:
-        """Use `service`, by default the SQL store made on first use."""
-        self._service = service
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -273,10 +280,8 @@ class ActionSecondOpinionPrep(Action):
     def _send_list(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, worry: str, recent: str
     ) -> list[EventType]:
-        service = self._service or KnowledgeService()
-        self._service = service
         try:
-            questions = service.visit_questions(worry, {"yes": True, "no": False}.get(recent))
+            questions = self.service.visit_questions(worry, {"yes": True, "no": False}.get(recent))
         except KnowledgeError as error:
             logger.error("knowledge lookup failed in %s: %s", self.name(), error)
             dispatcher.utter_message(response=names.UTTER_KB_UNAVAILABLE)
@@ -286,12 +291,8 @@ class ActionSecondOpinionPrep(Action):
         return []
 
 
-class ActionCompareOptions(Action):
+class ActionCompareOptions(StoreAction):
     """Shows the options the article covers side by side, recommending none."""
-
-    def __init__(self, service: KnowledgeService | None = None) -> None:
-        """Use `service`, by default the SQL store made on first use."""
-        self._service = service
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -299,9 +300,8 @@ class ActionCompareOptions(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Send the comparison."""
-        self._service = self._service or KnowledgeService()
         try:
-            rows = self._service.comparison()
+            rows = self.service.comparison()
         except KnowledgeError as error:
             logger.error("knowledge lookup failed in %s: %s", self.name(), error)
             dispatcher.utter_message(response=names.UTTER_KB_UNAVAILABLE)

@@ -169,7 +169,7 @@ async def test_out_of_scope_text_is_kept_only_when_the_operator_allows_it(
     tracker = make_tracker("out_of_scope", "does medicare cover it")
 
     dispatcher = CollectingDispatcher()
-    assert await ActionRecordUnanswered(store).run(dispatcher, tracker, domain) == []
+    assert await ActionRecordUnanswered(store=store).run(dispatcher, tracker, domain) == []
 
     assert dispatcher.messages == []
     assert store.report().examples == ("does medicare cover it",)
@@ -182,7 +182,7 @@ async def test_feedback_is_stored_for_the_last_entry_with_no_message_text(
     for intent in ("feedback_not_helpful", "feedback_not_helpful", "feedback_helpful"):
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(intent, "meh", slots={"last_entry": "risk_stroke"})
-        await ActionRecordFeedback(store).run(dispatcher, tracker, domain)
+        await ActionRecordFeedback(store=store).run(dispatcher, tracker, domain)
 
     assert dispatcher.messages[0]["response"] == "utter_feedback_thanks"
     (verdicts,) = store.report().entries

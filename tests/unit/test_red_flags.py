@@ -45,3 +45,20 @@ def test_contractions_are_expanded_before_matching() -> None:
         normalise("I CAN'T breathe and don’t know why, I'm scared")
         == "i unable breathe and do not know why, i am scared"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mother had a stroke two years ago, would the cement injection put her at risk of another",
+        "I am confused about which option to pick",
+        "I can't feel any difference after physio",
+    ],
+)
+def test_history_and_everyday_words_are_not_red_flags(detector: RedFlagDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+def test_a_stroke_happening_now_is_a_red_flag(detector: RedFlagDetector) -> None:
+    flag = detector.detect("I think I'm having a stroke")
+    assert flag is not None and flag.category == "stroke_signs"
