@@ -29,7 +29,7 @@ class Tally:
 
     correct: Counter[str] = field(default_factory=Counter)
     total: Counter[str] = field(default_factory=Counter)
-    clarified: int = 0
+    clarified: list[tuple[str, str]] = field(default_factory=list)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, text: str, expected: str, reply: Reply) -> None:
@@ -39,7 +39,7 @@ class Tally:
         if got == expected:
             self.correct[expected] += 1
         elif got is None:
-            self.clarified += 1
+            self.clarified.append((text, expected))
         else:
             self.wrong.append((text, expected, got))
 
@@ -69,7 +69,7 @@ def report(tally: Tally, leaked: list[tuple[str, str]], out_of_scope_total: int)
     lines += [
         "",
         f"top-1 accuracy:       {correct}/{total} = {correct / total:.1%}",
-        f"clarified instead:    {tally.clarified}/{total} = {tally.clarified / total:.1%}",
+        f"clarified instead:    {len(tally.clarified)}/{total} = {len(tally.clarified) / total:.1%}",
         f"wrong entry answered: {len(tally.wrong)}/{total} = {len(tally.wrong) / total:.1%}",
     ]
     if out_of_scope_total:
@@ -81,6 +81,9 @@ def report(tally: Tally, leaked: list[tuple[str, str]], out_of_scope_total: int)
     if by_pair:
         lines += ["", "wrong answers (expected -> got): questions"]
         lines += [f"  {e} -> {g}: {' | '.join(texts)}" for (e, g), texts in sorted(by_pair.items())]
+    if tally.clarified:
+        lines += ["", "clarified instead of answering (expected): questions"]
+        lines += [f"  {expected}: {text}" for text, expected in sorted(tally.clarified, key=lambda c: c[1])]
     if leaked:
         lines += ["", "out-of-scope messages answered from the knowledge base:"]
         lines += [f"  {text} -> {entry}" for text, entry in leaked]

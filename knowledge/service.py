@@ -162,8 +162,8 @@ class KnowledgeService:
         """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
 
         The second opinion is a term the patient named or a confident lexical hit. It settles
-        the question only when the two top-ranked intents both ask for entries and it supports
-        exactly one of them.
+        the question when it supports the top-ranked intent's entry, or when the two top-ranked
+        intents both ask for entries and it supports exactly one of them.
         """
         catalog = self.catalog()
         ranked = [catalog.by_intent(i) for i in question.ranking]
@@ -172,6 +172,8 @@ class KnowledgeService:
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             supported.add(hit.entry_id)
+        if top_two and top_two[0] is not None and top_two[0].id in supported:
+            return self._answer(catalog, top_two[0], context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:

@@ -23,6 +23,7 @@ DEFAULT_RULES = Path(__file__).with_name("red_flags.yml")
 RED_FLAG_INTENT = "red_flag"
 NEGATION_WINDOW = 4
 AFTER_WINDOW = 4
+NEAR = 2
 CLAUSE_BREAKS = frozenset({".", ",", ";", "?", "!", "but", "however", "although", "though", "also", "-", ":"})
 _CONTRACTIONS = [
     (re.compile(r"\b(can'?t|cannot|can not)\b"), "unable"),
@@ -78,6 +79,7 @@ class RedFlagDetector:
         self._negations = frozenset(rules["negations"])
         self._hypothetical = frozenset(rules["hypothetical"])
         self._after = frozenset(rules["after"])
+        self._not_near = {category: frozenset(words) for category, words in (rules.get("not_near") or {}).items()}
         groups = rules.get("groups") or {}
         for category, specs in rules["categories"].items():
             patterns = [compile_pattern(spec, groups, self._negations) for spec in specs]
@@ -92,9 +94,14 @@ class RedFlagDetector:
         """The first red flag the message reports, or None."""
         doc = self._nlp.make_doc(normalise(text))
         for match_id, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[2])):
-            if self._reported(doc, start, end):
-                return RedFlag(category=self._nlp.vocab.strings[match_id], evidence=doc[start:end].text)
+            category = self._nlp.vocab.strings[match_id]
+            if self._reported(doc, start, end) and not self._excused(doc, category, start, end):
+                return RedFlag(category=category, evidence=doc[start:end].text)
         return None
+
+    def _excused(self, doc: Doc, category: str, start: int, end: int) -> bool:
+        words = self._not_near.get(category)
+        return bool(words) and any(t.lower_ in words for t in doc[max(start - NEAR, 0) : end + NEAR])
 
     def _reported(self, doc: Doc, start: int, end: int) -> bool:
         before = self._clause_before(doc, start)

@@ -184,3 +184,10 @@ def test_the_comparison_gives_each_option_the_same_points(service: KnowledgeServ
     rows = service.comparison()
     assert [r.option.name for r in rows][:2] == ["Vertebroplasty", "Kyphoplasty"]
     assert all(r.option.what and r.option.aim and r.option.limits and r.cites for r in rows)
+
+
+def test_an_unsure_top_intent_backed_by_a_named_term_is_answered(service: KnowledgeService) -> None:
+    question = Question(
+        intent="nlu_fallback", ranking=("ask_risk_stroke", "greet"), entity_phrases=("stroke",), text="stroke risk?"
+    )
+    assert answered(service.clarify(question)) == "risk_stroke"
