@@ -100,8 +100,8 @@ class RedFlagDetector:
         return None
 
     def _excused(self, doc: Doc, category: str, start: int, end: int) -> bool:
-        words = self._not_near.get(category)
-        return bool(words) and any(t.lower_ in words for t in doc[max(start - NEAR, 0) : end + NEAR])
+        words = self._not_near.get(category, frozenset())
+        return any(t.lower_ in words for t in doc[max(start - NEAR, 0) : end + NEAR])
 
     def _reported(self, doc: Doc, start: int, end: int) -> bool:
         before = self._clause_before(doc, start)
