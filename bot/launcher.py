@@ -60,6 +60,8 @@ def server_environment(ports: Ports) -> dict[str, str]:
         ACTION_ENDPOINT_URL=f"{ports.actions_url}/webhook",
         SANIC_HOST=ports.host,
         RASA_TELEMETRY_ENABLED="false",
+        # Sanic refuses bodies over this many bytes with 413 before Rasa reads them.
+        SANIC_REQUEST_MAX_SIZE=env.get("SANIC_REQUEST_MAX_SIZE", "65536"),
         TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )

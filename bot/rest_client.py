@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,18 @@ def send(base_url: str, sender: str, text: str, timeout_s: float = 30.0) -> Repl
     )
     with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
         return Reply(json.loads(response.read().decode("utf-8")))
+
+
+def post_status(base_url: str, body: bytes, timeout_s: float = 30.0) -> int:
+    """Post raw bytes to the REST channel; returns the HTTP status, even for an error."""
+    request = urllib.request.Request(  # noqa: S310 - the URL is the assistant we started
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
 
 
 def free_port() -> int:

@@ -3,7 +3,7 @@
 Rasa warns that a response "is not used in any story or rule" when only a custom action
 sends it, and does not fail on that warning. Here such a warning passes only for the
 responses the action server really sends (the `UTTER_*` names in `actions/names.py`, and
-their `_numbered` forms) or that Rasa's own fallback action sends. Likewise the warning
+their `_numbered` forms), that the channel guard sends, or that Rasa's own fallback action sends. Likewise the warning
 that an intent has no training examples passes only for the intent the red-flag component
 sets. Any other warning fails.
 """
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from actions import names
+from bot.guard import GUARD_RESPONSES
 from bot.safety.red_flags import RED_FLAG_INTENT
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
@@ -25,9 +26,9 @@ RASA_SENT = {"utter_default"}  # sent by Rasa's action_default_fallback
 
 
 def responses_sent_by_actions() -> set[str]:
-    """Names of the responses the custom actions send."""
+    """Names of the responses the custom actions (and the channel guard) send."""
     sent = {value for key, value in vars(names).items() if key.startswith("UTTER_")}
-    return sent | {f"{name}_numbered" for name in sent} | RASA_SENT
+    return sent | {f"{name}_numbered" for name in sent} | RASA_SENT | GUARD_RESPONSES
 
 
 def unexpected_warnings(lines: Iterable[str], allowed: set[str]) -> list[str]:

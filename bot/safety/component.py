@@ -31,7 +31,7 @@ def emergency_number() -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagClassifier(GraphComponent, IntentClassifier):  # type: ignore[misc]
+class RedFlagClassifier(GraphComponent, IntentClassifier):
     """Sets the intent `red_flag` when a message reports an urgent symptom."""
 
     @staticmethod

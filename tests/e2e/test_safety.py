@@ -52,5 +52,10 @@ def test_the_emergency_reply_works_when_the_action_server_is_down(monkeypatch: p
     ports = Ports(rasa=free_port(), actions=free_port())
     with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "e2e-logs-no-actions", with_actions=False):
         reply = send(ports.rasa_url, f"safety-{uuid.uuid4().hex}", "my legs went numb")
+        question = send(ports.rasa_url, f"safety-{uuid.uuid4().hex}", "what is kyphoplasty")
     assert_emergency_only(reply)
     assert "112" in reply.texts[0]
+    assert question.texts == [
+        "Sorry, I can't answer that right now. Please try again in a few minutes. "
+        "If you feel very unwell, call your local emergency number."
+    ]
