@@ -3,7 +3,8 @@
 `python -m bot.evaluate tests/heldout/questions.yml` (behind `make eval`) starts both servers
 on free ports, sends each question as the first message of a new conversation on the REST
 channel, and compares the `kb_entry` of the reply with the expected entry. The held-out
-file is never used for training.
+file is never used for training. The same questions go to two baselines (a BM25 search box
+and a TF-IDF + logistic-regression classifier, see `bot/baselines.py`), printed beside it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from bot.baselines import Predictor, bm25_search, tfidf_classifier
 from bot.launcher import Ports, running_assistant
 from bot.rest_client import Reply, free_port, send
 from knowledge import settings
+from knowledge.source import load_default_source
 
 
 @dataclass
@@ -56,6 +60,47 @@ def evaluate(questions_file: Path, base_url: str) -> tuple[Tally, list[tuple[str
         if reply.kb_entry is not None:
             leaked.append((text, reply.kb_entry))
     return tally, leaked
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One system's figures on the held-out file."""
+
+    name: str
+    correct: int
+    declined: int
+    wrong: int
+    total: int
+    out_of_scope_declined: int
+    out_of_scope_total: int
+
+    def row(self) -> str:
+        """One line of the comparison table."""
+        return (
+            f"{self.name:34} {self.correct / self.total:8.1%} {self.wrong / self.total:8.1%} "
+            f"{self.declined / self.total:10.1%} {self.out_of_scope_declined / self.out_of_scope_total:9.1%}"
+        )
+
+
+def baseline_scores(name: str, predict: Predictor, data: dict[str, Any]) -> Scores:
+    """Score a baseline that maps a question to an entry id, or None to decline."""
+    predictions = [(predict(q["text"]), q["entry"]) for q in data["questions"]]
+    out_of_scope = data.get("out_of_scope") or []
+    return Scores(
+        name=name,
+        correct=sum(got == expected for got, expected in predictions),
+        declined=sum(got is None for got, _ in predictions),
+        wrong=sum(got is not None and got != expected for got, expected in predictions),
+        total=len(predictions),
+        out_of_scope_declined=sum(predict(text) is None for text in out_of_scope),
+        out_of_scope_total=len(out_of_scope),
+    )
+
+
+def comparison_table(scores: list[Scores]) -> str:
+    """The systems side by side."""
+    header = f"{'system':34} {'top-1':>8} {'wrong':>8} {'declined':>10} {'OOS ok':>9}"
+    return "\n".join([header, *(s.row() for s in scores)])
 
 
 def report(tally: Tally, leaked: list[tuple[str, str]], out_of_scope_total: int) -> str:
@@ -98,8 +143,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ports = Ports(rasa=free_port(), actions=free_port())
     with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "eval-logs") as running:
         tally, leaked = evaluate(args.questions, running.rasa_url)
-    out_of_scope = yaml.safe_load(args.questions.read_text(encoding="utf-8")).get("out_of_scope") or []
+    data = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
+    out_of_scope = data.get("out_of_scope") or []
     print(report(tally, leaked, len(out_of_scope)))
+    entries = load_default_source().entries
+    total = sum(tally.total.values())
+    ours = Scores(
+        name="this assistant (REST, both servers)",
+        correct=sum(tally.correct.values()),
+        declined=len(tally.clarified),
+        wrong=len(tally.wrong),
+        total=total,
+        out_of_scope_declined=len(out_of_scope) - len(leaked),
+        out_of_scope_total=len(out_of_scope),
+    )
+    baselines = [
+        baseline_scores("search box (BM25 over entries)", bm25_search(entries), data),
+        baseline_scores("TF-IDF + logistic regression", tfidf_classifier(settings.REPO_ROOT / "data", entries), data),
+    ]
+    print("\n" + comparison_table([ours, *baselines]))
     return 0
 
 
