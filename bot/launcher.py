@@ -101,40 +101,53 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float) 
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
 
 
+@dataclass(frozen=True)
+class Running:
+    """The servers of a running assistant: where they listen and their process ids."""
+
+    ports: Ports
+    pids: dict[str, int]
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return self.ports.rasa_url
+
+
 @contextlib.contextmanager
-def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: bool = True) -> Iterator[Ports]:
+def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: bool = True) -> Iterator[Running]:
     """Run both servers (or only Rasa's) for the duration of the block; they are stopped on exit."""
     model = model_path()
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
     env = server_environment(ports)
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         if with_actions:
-            actions = _start(action_server_command(ports), env, log_dir, "actions")
-            processes.append(actions)
-        rasa = _start(rasa_command(ports, model), env, log_dir, "rasa")
-        processes.append(rasa)
+            processes["actions"] = start_process(action_server_command(ports), env, log_dir, "actions")
+        processes["rasa"] = start_process(rasa_command(ports, model), env, log_dir, "rasa")
         if with_actions:
-            wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
-        wait_until_up(f"{ports.rasa_url}/", rasa, START_TIMEOUT_S)
-        yield ports
+            wait_until_up(f"{ports.actions_url}/health", processes["actions"], START_TIMEOUT_S)
+        wait_until_up(f"{ports.rasa_url}/", processes["rasa"], START_TIMEOUT_S)
+        yield Running(ports, {name: process.pid for name, process in processes.items()})
     finally:
-        for process in reversed(processes):
-            _stop(process)
+        for process in reversed(processes.values()):
+            stop_process(process)
 
 
-def _start(command: Sequence[str], env: dict[str, str], log_dir: Path | None, name: str) -> subprocess.Popen[bytes]:
+def start_process(
+    command: Sequence[str], env: dict[str, str], log_dir: Path | None, name: str, cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """Start a server in a process group of its own, logging to `log_dir/<name>.log` when given."""
     if log_dir is None:
-        return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+        return subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / f"{name}.log").open("wb") as log:
-        return subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        return subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server and its children: SIGTERM, then SIGKILL after 15 s."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
@@ -177,14 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _shell(ports: Ports) -> int:
     env = server_environment(ports)
-    actions = _start(action_server_command(ports), env, None, "actions")
+    actions = start_process(action_server_command(ports), env, None, "actions")
     try:
         wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
         return subprocess.run(rasa_command(ports, model_path(), terminal_chat=True), env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
     finally:
-        _stop(actions)
+        stop_process(actions)
 
 
 if __name__ == "__main__":
