@@ -33,6 +33,11 @@ class Reply:
         return entries[0] if entries else None
 
     @property
+    def is_emergency(self) -> bool:
+        """Whether this is the emergency reply."""
+        return {"safety": "emergency"} in self.customs
+
+    @property
     def buttons(self) -> list[dict[str, str]]:
         """Every button offered, in order."""
         return [b for m in self.messages for b in m.get("buttons") or []]
