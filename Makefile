@@ -7,12 +7,14 @@ PY := $(VENV)/bin/python
 RASA := $(PY) -m rasa
 STAMP := $(VENV)/.installed
 RASA_FILES := --domain bot/domain.yml --data data --config config.yml
+NLU_DATA := $(wildcard data/nlu/*.yml)
+CROSSVAL := results/crossval/intent_report.json
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval bench crossval lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,10 +65,19 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \
 		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
 
-test: lint validate kb-check pytest conversations eval ## Everything CI runs
+test: lint validate kb-check pytest conversations eval bench crossval ## Everything CI runs
 
-eval: kb train ## Held-out questions through the running assistant: accuracy per entry
+eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
 	$(PY) -m bot.evaluate tests/heldout/questions.yml
+
+bench: kb train ## Load benchmark beside a stock rasa init assistant: results/bench/bench.{json,png}
+	$(PY) -m bot.bench
+
+crossval: $(CROSSVAL) ## NLU cross-validation (3 folds): per-intent report and confusion matrix in results/crossval
+
+# Re-run only when the pipeline or the NLU data changed.
+$(CROSSVAL): config.yml $(NLU_DATA) knowledge/terms.yml | train
+	$(RASA) test nlu --config config.yml --nlu data/nlu --cross-validation --folds 3 --out results/crossval
 
 lock: ## Re-pin constraints.txt from a fresh install of requirements*.txt
 	scripts/lock.sh
