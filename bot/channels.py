@@ -21,6 +21,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot import rasa_speedups
 from bot.guard import UTTER_UNAVAILABLE, Limits, MessageGuard
 from knowledge.source import load_default_source
 
@@ -68,7 +69,12 @@ class _CountingOutput(OutputChannel):
 
 
 def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
-    """Wrap Rasa's callback with the guard and the apology for silence."""
+    """Wrap Rasa's callback with the guard and the apology for silence.
+
+    Every channel is set up through here when the server starts, so this is also where the
+    server's speed-up is installed.
+    """
+    rasa_speedups.install()
 
     async def handle(message: UserMessage) -> None:
         verdict = guard.check(message.text)
