@@ -166,7 +166,8 @@ async def register_telegram_webhook(access_token: str, webhook_url: str, secret_
     try:
         await bot.request("setWebhook", {"url": webhook_url, "secret_token": secret_token})
     finally:
-        await bot.close()
+        # The session itself: aiogram 2's Bot.close is deprecated, to become the API's "close".
+        await bot.session.close()
 
 
 class GuardedTelegramInput(TelegramInput):
