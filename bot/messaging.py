@@ -144,6 +144,14 @@ class _PlatformReplies(OutputChannel):
 class GuardedTelegramOutput(_PlatformReplies, TelegramOutput):
     """Telegram replies: an inline keyboard, one button per row; numbered choices if a payload is too long."""
 
+    _me: Any = None
+
+    async def get_me(self) -> Any:
+        """The bot's own account, asked of Telegram once: Rasa's channel checks it on every update."""
+        if self._me is None:
+            self._me = await TelegramOutput.get_me(self)
+        return self._me
+
     def shows_buttons(self, buttons: list[dict[str, Any]]) -> bool:
         """Telegram's callback data holds at most 64 bytes."""
         return all(len(str(b.get("payload", "")).encode("utf-8")) <= TELEGRAM_MAX_CALLBACK_BYTES for b in buttons)

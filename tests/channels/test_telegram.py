@@ -65,11 +65,17 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"chat_id": chat_id, "text": text, "reply_markup": markup.to_python() if markup else None})
 
     async def get_me(self: Bot) -> User:
+        calls.append({"get_me": True})
         return User(id=123456789, is_bot=True, first_name="Guide", username=BOT_USERNAME)
 
     monkeypatch.setattr(GuardedTelegramOutput, "send_message", send_message)
-    monkeypatch.setattr(GuardedTelegramOutput, "get_me", get_me)
+    monkeypatch.setattr(Bot, "get_me", get_me)
     return calls
+
+
+def replies(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages sent, without the bot's look-up of its own account."""
+    return [call for call in sent if "get_me" not in call]
 
 
 @pytest.fixture
@@ -99,7 +105,7 @@ async def test_an_update_with_the_secret_gets_the_answer_with_a_source_line_and_
     assert assistant.texts == ["can the cement leak?"]
     assert assistant.received[0].input_channel == "telegram"
     entry = assistant.entries[ANSWERED_ENTRY]
-    answer, suggestions = sent
+    answer, suggestions = replies(sent)
     assert answer["chat_id"] == str(CHAT_ID)
     assert answer["text"].endswith(f'Source: the article\'s section "{entry.source}".')
     assert answer["reply_markup"] == {
@@ -111,21 +117,25 @@ async def test_an_update_with_the_secret_gets_the_answer_with_a_source_line_and_
     rows = suggestions["reply_markup"]["inline_keyboard"]
     assert [row[0]["text"] for row in rows] == [assistant.entries[r].title for r in entry.related]
     assert all(len(row) == 1 for row in rows)
-    assert not any(m["text"].lstrip().startswith("{") or "kb_entry" in m["text"] for m in sent)
+    assert not any(m["text"].lstrip().startswith("{") or "kb_entry" in m["text"] for m in replies(sent))
 
 
-async def test_a_tapped_button_sends_its_payload(app: Sanic, assistant: FakeAssistant) -> None:
+async def test_a_tapped_button_sends_its_payload(
+    app: Sanic, assistant: FakeAssistant, sent: list[dict[str, Any]]
+) -> None:
+    await post(app, text_update("can the cement leak?"))
     payload = domain_buttons("utter_help")[0]["payload"]
     response = await post(app, button_update(payload))
     assert response.status == 200
-    assert assistant.texts == [payload]
+    assert assistant.texts == ["can the cement leak?", payload]
+    assert sent.count({"get_me": True}) == 1, "the bot's own account is asked for once, not per update"
 
 
 async def test_the_emergency_reply_reaches_the_patient_as_text_and_no_json(
     app: Sanic, assistant: FakeAssistant, sent: list[dict[str, Any]]
 ) -> None:
     await post(app, text_update(RED_FLAG))
-    assert [m["text"][: len(EMERGENCY_TEXT)] for m in sent] == [EMERGENCY_TEXT]
+    assert [m["text"][: len(EMERGENCY_TEXT)] for m in replies(sent)] == [EMERGENCY_TEXT]
     assert "safety" not in json.dumps(sent)
 
 
