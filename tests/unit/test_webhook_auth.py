@@ -27,6 +27,22 @@ def test_the_twilio_signature_is_the_one_twilios_own_library_computes() -> None:
     assert twilio_signature(URL, PARAMS, TOKEN) == RequestValidator(TOKEN).compute_signature(URL, single)
 
 
+class MultiDict(dict[str, list[str]]):
+    """A form with repeated fields, as Twilio's validator reads one."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+
+def test_repeated_fields_are_signed_as_twilios_own_library_signs_them() -> None:
+    params = {"Sid": ["CA123"], "SidAccount": ["AC123"], "Digits": ["5678", "1234", "1234"]}
+    expected = RequestValidator(TOKEN).compute_signature(
+        "https://mycompany.com/myapp.php?foo=1&bar=2", MultiDict(params)
+    )
+    assert twilio_signature("https://mycompany.com/myapp.php?foo=1&bar=2", params, TOKEN) == expected
+    assert expected == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
+
+
 def test_twilio_documentations_example_signature_matches() -> None:
     # The published vector of Twilio's security docs and helper libraries (auth token "12345").
     params = {
