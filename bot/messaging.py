@@ -206,6 +206,7 @@ class GuardedTelegramInput(TelegramInput):
         self.secret_token = secret_token
         self.register_webhook = register_webhook
         self.book = ChoiceBook()
+        self._output: GuardedTelegramOutput | None = None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint with the guarded callback, behind the secret-token check."""
@@ -222,12 +223,25 @@ class GuardedTelegramInput(TelegramInput):
             request.headers.get(TELEGRAM_SECRET_HEADER), self.secret_token
         ):
             return _refuse("telegram", f"missing or wrong {TELEGRAM_SECRET_HEADER}")
+        if path.endswith("/webhook") and request.method == "POST":
+            await self._acknowledge_button(request)
         return None
+
+    async def _acknowledge_button(self, request: Request) -> None:
+        # Until a tapped inline button is answered, Telegram shows it as loading.
+        update = request.json if isinstance(request.json, dict) else {}
+        query = update.get("callback_query") or {}
+        if self._output is not None and query.get("id"):
+            try:
+                await self._output.answer_callback_query(str(query["id"]))
+            except TelegramAPIError as error:
+                logger.warning("could not acknowledge a Telegram button: %s", type(error).__name__)
 
     def get_output_channel(self) -> GuardedTelegramOutput:
         """The output channel; registers the webhook with its secret first, unless told not to."""
         channel = GuardedTelegramOutput(self.access_token)
         channel.book = self.book
+        self._output = channel
         if self.register_webhook:
             try:
                 asyncio.run(register_telegram_webhook(str(self.access_token), str(self.webhook_url), self.secret_token))

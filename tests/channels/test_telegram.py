@@ -68,14 +68,19 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"get_me": True})
         return User(id=123456789, is_bot=True, first_name="Guide", username=BOT_USERNAME)
 
+    async def answer_callback_query(self: Bot, callback_query_id: str, **kwargs: Any) -> bool:
+        calls.append({"answered": callback_query_id})
+        return True
+
     monkeypatch.setattr(GuardedTelegramOutput, "send_message", send_message)
+    monkeypatch.setattr(GuardedTelegramOutput, "answer_callback_query", answer_callback_query)
     monkeypatch.setattr(Bot, "get_me", get_me)
     return calls
 
 
 def replies(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The messages sent, without the bot's look-up of its own account."""
-    return [call for call in sent if "get_me" not in call]
+    return [call for call in sent if "text" in call]
 
 
 @pytest.fixture
@@ -129,6 +134,7 @@ async def test_a_tapped_button_sends_its_payload(
     assert response.status == 200
     assert assistant.texts == ["can the cement leak?", payload]
     assert sent.count({"get_me": True}) == 1, "the bot's own account is asked for once, not per update"
+    assert {"answered": "4382bfdwdsb323b2d9"} in sent, "the tapped button stops showing as loading"
 
 
 async def test_the_emergency_reply_reaches_the_patient_as_text_and_no_json(
