@@ -93,7 +93,8 @@ def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
     return handle
 
 
-def _guard() -> MessageGuard:
+def guard_from_env() -> MessageGuard:
+    """The guard with the assistant's own button payloads and the limits from the environment."""
     return MessageGuard(button_payloads(), Limits.from_env())
 
 
@@ -102,7 +103,7 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint, with the guarded callback."""
-        return super().blueprint(guarded(on_new_message, _guard()))
+        return super().blueprint(guarded(on_new_message, guard_from_env()))
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -110,4 +111,4 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint, with the guarded callback."""
-        return super().blueprint(guarded(on_new_message, _guard()))
+        return super().blueprint(guarded(on_new_message, guard_from_env()))

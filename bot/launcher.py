@@ -18,9 +18,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.platforms import enabled_platforms, half_configured, write_credentials
 from bot.training import ROOT, model_path
 
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
+# Written at every start from CREDENTIALS plus the messaging platforms whose variables are set.
+EFFECTIVE_CREDENTIALS = ROOT / "var" / "credentials.yml"
 ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 START_TIMEOUT_S = 180.0
 
@@ -80,7 +83,7 @@ def rasa_command(ports: Ports, model: Path, terminal_chat: bool = False) -> list
         return [sys.executable, "-m", "rasa", "shell", *common]
     return [
         sys.executable, "-m", "rasa", "run", *common,
-        "--credentials", str(CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
+        "--credentials", str(EFFECTIVE_CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
     ]  # fmt: skip
 
 
@@ -121,6 +124,7 @@ def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: b
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
     env = server_environment(ports)
+    write_credentials(CREDENTIALS, EFFECTIVE_CREDENTIALS, env)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         if with_actions:
@@ -175,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "\nThe assistant is running. Press Ctrl-C to stop it.\n"
                 f"  REST channel:      {ports.rasa_url}/webhooks/rest/webhook\n"
                 f"  socket.io channel: {ports.rasa_url}/socket.io\n"
-                f"  action server:     {ports.actions_url}/webhook\n",
+                f"  action server:     {ports.actions_url}/webhook\n" + _platform_lines(ports),
                 flush=True,
             )
             while True:
@@ -186,6 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _platform_lines(ports: Ports) -> str:
+    lines = [f"  {p.title + ':':<18} {ports.rasa_url}{p.webhook_path}\n" for p in enabled_platforms()]
+    lines += [f"  {title} is off: {', '.join(missing)} not set\n" for title, missing in half_configured().items()]
+    return "".join(lines)
 
 
 def _shell(ports: Ports) -> int:
