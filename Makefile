@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest conversations test eval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +62,9 @@ browser: ## Install Debian's chromium for the browser tests, if it is missing
 
 pytest: kb train browser ## Unit, integration, action, end-to-end and browser tests
 	$(PY) -m pytest
+
+screenshots: kb train browser ## PNGs of the widget and the kiosk at phone and kiosk sizes in results/screenshots/
+	$(PY) -m tests.web.screenshots results/screenshots
 
 conversations: train ## Conversation tests with rasa test (every entry and the follow-ups)
 	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \

@@ -234,6 +234,15 @@
       log.scrollTop = log.scrollHeight;
     }
 
+    /* A long answer is read from its start: scroll so the patient's question sits at the top. */
+    function showFromStart(question) {
+      if (question && question.offsetTop + log.clientHeight < log.scrollHeight) {
+        log.scrollTop = Math.max(0, question.offsetTop - 8);
+      } else {
+        scrollToEnd();
+      }
+    }
+
     function addBubble(kind, who) {
       var bubble = el("div", "vpg-msg vpg-" + kind);
       bubble.appendChild(el("span", "vpg-visually-hidden", who + " "));
@@ -368,7 +377,9 @@
       return post(message)
         .then(function (reply) {
           if (forSender !== sender) return; // the conversation was reset while waiting
+          var before = log.lastElementChild;
           groupReply(reply).forEach(renderBlock);
+          showFromStart(before);
         })
         .catch(function () {
           if (forSender !== sender) return;
@@ -377,11 +388,11 @@
               return deliver(message);
             });
           });
+          scrollToEnd();
         })
         .finally(function () {
           pending -= 1;
           if (pending === 0) setTyping(false);
-          scrollToEnd();
         });
     }
 
