@@ -43,6 +43,8 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    # An audit that silently did not run would pass: make sure axe-core itself answered.
+    assert results.response["testEngine"]["name"] == "axe-core"
     violations: list[dict[str, Any]] = results.response["violations"]
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}

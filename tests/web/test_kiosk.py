@@ -51,12 +51,16 @@ def test_the_start_screen_offers_the_main_topics_as_big_buttons(kiosk: Page, web
     kiosk.goto(f"{web_url}/kiosk")
     topics = kiosk.get_by_role("group", name="Topics").get_by_role("button")
     expect(topics).to_have_text(TOPICS)
-    for button in kiosk.get_by_role("button").all():
+    assert_big_targets(kiosk)
+    size = kiosk.locator(".k-lead").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 24
+
+
+def assert_big_targets(page: Page) -> None:
+    for button in page.get_by_role("button").all():
         if button.is_visible():
             box = button.bounding_box()
             assert box is not None and box["width"] >= 44 and box["height"] >= 44, button.text_content()
-    size = kiosk.locator(".k-lead").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-    assert size >= 24
 
 
 def test_a_topic_button_answers_with_its_source(kiosk: Page, web_url: str) -> None:
@@ -77,6 +81,7 @@ def test_a_question_typed_on_the_on_screen_keyboard_is_answered(kiosk: Page, web
     expect(kiosk.get_by_label("Your question")).to_have_value("what is kyphoplasty")
     keys.get_by_role("button", name="Send the question").click()
     expect(kiosk.get_by_role("log").locator(".vpg-source").first).to_have_text("Source: Alternative Treatment Options")
+    assert_big_targets(kiosk)
 
 
 def test_when_nobody_answers_the_idle_warning_everything_is_cleared(kiosk: Page, web_url: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
 from bot.launcher import Ports, _stop, server_environment, wait_until_up, web_command, web_environment
 from bot.rest_client import free_port
@@ -207,3 +207,12 @@ def test_the_open_widget_has_no_serious_accessibility_violations(page: Page, web
     ask(page, "what are the risks?")
     expect(page.get_by_role("log").locator(".vpg-source").first).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_reduced_motion_stops_the_typing_animation(browser: Browser, web_url: str) -> None:
+    for motion, expected in (("no-preference", "vpg-bounce"), ("reduce", "none")):
+        context = browser.new_context(reduced_motion=motion)
+        page = context.new_page()
+        page.goto(f"{web_url}/")
+        assert page.locator(".vpg-dot").first.evaluate("d => getComputedStyle(d).animationName") == expected
+        context.close()
