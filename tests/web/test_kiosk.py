@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.web.browser import KIOSK, serious_violations
 
@@ -208,3 +208,31 @@ def test_the_idle_warning_has_no_serious_accessibility_violations(kiosk: Page, w
     kiosk.get_by_role("button", name="What is vertebroplasty?").click()
     expect(kiosk.get_by_role("alertdialog")).to_be_visible(timeout=10_000)
     assert serious_violations(kiosk) == []
+
+
+def test_a_reply_that_arrives_after_start_over_is_dropped(kiosk: Page, web_url: str) -> None:
+    held: list[Route] = []
+
+    def hold_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    kiosk.route("**/webhooks/rest/webhook", hold_first)
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="What are the risks?").click()
+    expect(kiosk.locator(".vpg-typing")).to_be_visible()
+    kiosk.get_by_role("button", name="Start over").click()
+    with kiosk.expect_response("**/webhooks/rest/webhook"):
+        held[0].continue_()  # the old conversation's reply arrives after Start over
+    kiosk.wait_for_timeout(200)
+    kiosk.get_by_role("button", name="What is vertebroplasty?").click()
+    log = kiosk.get_by_role("log")
+    expect(log.locator(".vpg-source")).to_have_count(1)
+    expect(log.locator(".vpg-source")).to_have_text(
+        "Source: The Importance of Second Opinions Before Undergoing Vertebroplasty"
+    )
+    expect(kiosk.locator(".vpg-typing")).to_be_hidden()
+    kiosk.wait_for_timeout(1000)
+    expect(log.locator(".vpg-user")).to_have_count(1)

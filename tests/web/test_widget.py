@@ -216,3 +216,24 @@ def test_reduced_motion_stops_the_typing_animation(browser: Browser, web_url: st
         page.goto(f"{web_url}/")
         assert page.locator(".vpg-dot").first.evaluate("d => getComputedStyle(d).animationName") == expected
         context.close()
+
+
+def test_try_again_sends_the_message_again_once_the_server_answers(page: Page, web_url: str) -> None:
+    failures = [1]
+
+    def fail_once(route: Route) -> None:
+        if failures:
+            failures.pop()
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/webhooks/rest/webhook", fail_once)
+    bodies = sent_messages(page)
+    open_widget(page, f"{web_url}/")
+    ask(page, "what is kyphoplasty")
+    log = page.get_by_role("log")
+    log.get_by_role("button", name="Try again").click()
+    expect(log.locator(".vpg-source")).to_have_text("Source: Alternative Treatment Options")
+    expect(log.locator(".vpg-error")).to_have_count(0)
+    assert [b["message"] for b in bodies] == ["what is kyphoplasty", "what is kyphoplasty"]

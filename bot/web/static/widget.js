@@ -391,6 +391,8 @@
           scrollToEnd();
         })
         .finally(function () {
+          // A reply to a conversation that was reset meanwhile must not touch the new one's state.
+          if (forSender !== sender) return;
           pending -= 1;
           if (pending === 0) setTyping(false);
         });
