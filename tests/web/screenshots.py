@@ -74,7 +74,7 @@ def kiosk(browser: Browser, url: str, out: Path) -> list[Path]:
         page.get_by_role("log").get_by_role("button", name="No", exact=True).click()
         qr = page.get_by_role("img", name="QR code that holds your list of questions")
         expect(qr).to_be_visible()
-        qr.scroll_into_view_if_needed()
+        page.get_by_role("region", name="Questions you could ask at your visit").scroll_into_view_if_needed()
         shots.append(out / f"kiosk-{name}-question-list.png")
         page.screenshot(path=shots[-1])
         if name == "portrait":
