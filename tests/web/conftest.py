@@ -20,7 +20,9 @@ def web_url() -> Iterator[str]:
         yield running.web_url
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is running it holds an event loop in
+# this thread, and the async tests of other modules could not run theirs.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched

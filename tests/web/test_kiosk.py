@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -150,6 +151,15 @@ def test_start_over_clears_the_conversation_at_any_time(kiosk: Page, web_url: st
     assert len(set(seen)) == 2
 
 
+def read_qr(png: bytes) -> str:
+    """The text of the one QR code in a PNG image."""
+    import zxingcpp
+    from PIL import Image
+
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return str(code.text)
+
+
 def make_question_list(kiosk: Page, web_url: str) -> dict[str, Any]:
     """Go through the second-opinion preparation; returns the list payload the assistant sent."""
     kiosk.goto(f"{web_url}/kiosk")
@@ -175,6 +185,8 @@ def test_the_question_list_goes_home_as_a_qr_code_of_its_text(kiosk: Page, web_u
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     assert sent == [payload["plain_text"]]
+    # What a phone camera would read off the screen: the list itself, nothing else.
+    assert read_qr(qr.screenshot()) == payload["plain_text"]
 
 
 def test_printing_shows_only_the_question_list(kiosk: Page, web_url: str) -> None:
