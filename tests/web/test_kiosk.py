@@ -248,3 +248,15 @@ def test_a_reply_that_arrives_after_start_over_is_dropped(kiosk: Page, web_url: 
     expect(kiosk.locator(".vpg-typing")).to_be_hidden()
     kiosk.wait_for_timeout(1000)
     expect(log.locator(".vpg-user")).to_have_count(1)
+
+
+def test_at_200_percent_text_the_kiosk_still_fits_its_width(kiosk: Page, web_url: str) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    # Through the CSSOM: the page's Content-Security-Policy refuses inline style elements.
+    kiosk.evaluate("document.documentElement.style.fontSize = '300%'")  # twice the kiosk's own 150%
+    expect(kiosk.get_by_role("button", name="Make a list of questions for my visit")).to_be_visible()
+    kiosk.get_by_role("button", name="What are the risks?").click()
+    expect(kiosk.get_by_role("log").locator(".vpg-source").first).to_be_visible()
+    assert kiosk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    send = kiosk.get_by_role("button", name="Send").bounding_box()
+    assert send is not None and send["x"] + send["width"] <= KIOSK["width"]
