@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 RASA_FILES := --domain bot/domain.yml --data data --config config.yml
 NLU_DATA := $(wildcard data/nlu/*.yml)
 CROSSVAL := results/crossval/intent_report.json
+CHROMIUM := /usr/bin/chromium
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval bench crossval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval bench crossval lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,7 +41,7 @@ kb-report: kb ## Entries patients found not helpful, and unanswered questions pe
 train: setup ## Train the assistant if config, domain, data or terms changed
 	$(PY) -m bot.training
 
-run: kb train ## Start the action server and the Rasa server (Ctrl-C stops both)
+run: kb train ## Start the action server, the Rasa server and the web server (Ctrl-C stops them)
 	$(PY) -m bot.launcher
 
 shell: kb train ## Chat with the assistant in this terminal
@@ -58,14 +59,20 @@ format: setup ## Reformat the code with ruff
 validate: setup ## rasa data validate, failing on any warning
 	$(PY) -m bot.validate $(RASA_FILES)
 
-pytest: kb train ## Unit, integration, action and end-to-end tests
+browser: ## Install Debian's chromium for the browser tests, if it is missing
+	@[ -x $(CHROMIUM) ] || (apt-get update && apt-get install -y chromium)
+
+pytest: kb train browser ## Unit, integration, action, end-to-end and browser tests
 	$(PY) -m pytest
+
+screenshots: kb train browser ## PNGs of the widget and the kiosk at phone and kiosk sizes in results/screenshots/
+	$(PY) -m tests.web.screenshots results/screenshots
 
 conversations: train ## Conversation tests with rasa test (every entry and the follow-ups)
 	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \
 		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
 
-test: lint validate kb-check pytest conversations eval bench crossval ## Everything CI runs
+test: lint validate kb-check pytest conversations eval bench crossval screenshots ## Everything CI runs
 
 eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
 	$(PY) -m bot.evaluate tests/heldout/questions.yml

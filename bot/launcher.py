@@ -1,7 +1,8 @@
-"""Starts the action server and the Rasa server, waits until both answer, and stops both together.
+"""Starts the action server, the Rasa server and the web server, waits until they answer, and stops them together.
 
-`python -m bot.launcher` runs them until Ctrl-C (behind `make run`); `--shell` chats in the
-terminal instead of serving; tests and the evaluation use `running_assistant()`.
+`python -m bot.launcher` runs all three until Ctrl-C (behind `make run`); `--shell` chats in the
+terminal instead of serving; tests and the evaluation use `running_assistant()`, which starts the
+web server (widget demo page and kiosk) only when asked.
 """
 
 from __future__ import annotations
@@ -35,14 +36,16 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     host: str = "127.0.0.1"
+    web: int = 8080
 
     @classmethod
     def from_env(cls) -> Ports:
-        """`RASA_PORT`, `ACTION_PORT` and `BIND_HOST`, with the defaults above."""
+        """`RASA_PORT`, `ACTION_PORT`, `BIND_HOST` and `WEB_PORT`, with the defaults above."""
         return cls(
             rasa=int(os.environ.get("RASA_PORT", cls.rasa)),
             actions=int(os.environ.get("ACTION_PORT", cls.actions)),
             host=os.environ.get("BIND_HOST", cls.host),
+            web=int(os.environ.get("WEB_PORT", cls.web)),
         )
 
     @property
@@ -54,6 +57,11 @@ class Ports:
     def actions_url(self) -> str:
         """Base URL of the action server."""
         return f"http://{self.host}:{self.actions}"
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of the web server (widget demo page and kiosk)."""
+        return f"http://{self.host}:{self.web}"
 
 
 def server_environment(ports: Ports) -> dict[str, str]:
@@ -87,6 +95,16 @@ def rasa_command(ports: Ports, model: Path, terminal_chat: bool = False) -> list
     ]  # fmt: skip
 
 
+def web_command() -> list[str]:
+    """The command that starts the web server (it reads its settings from the environment)."""
+    return [sys.executable, "-m", "bot.web"]
+
+
+def web_environment(ports: Ports, env: dict[str, str]) -> dict[str, str]:
+    """The web server's environment: where it listens and the Rasa server it proxies to."""
+    return {**env, "WEB_PORT": str(ports.web), "BIND_HOST": ports.host, "RASA_URL": ports.rasa_url}
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
     """Poll `url` until it answers 200.
 
@@ -116,10 +134,24 @@ class Running:
         """Base URL of the Rasa server."""
         return self.ports.rasa_url
 
+    @property
+    def web_url(self) -> str:
+        """Base URL of the web server (widget demo page and kiosk)."""
+        return self.ports.web_url
+
 
 @contextlib.contextmanager
-def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: bool = True) -> Iterator[Running]:
-    """Run both servers (or only Rasa's) for the duration of the block; they are stopped on exit."""
+def running_assistant(
+    ports: Ports, log_dir: Path | None = None, with_actions: bool = True, with_web: bool = False
+) -> Iterator[Running]:
+    """Run the servers for the duration of the block; they are stopped on exit.
+
+    Args:
+        ports: where each server listens.
+        log_dir: a folder for one log file per server; None lets them write to this terminal.
+        with_actions: start the action server (False runs the Rasa server alone).
+        with_web: also start the web server with the widget demo page and the kiosk.
+    """
     model = model_path()
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
@@ -130,6 +162,9 @@ def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: b
         if with_actions:
             processes["actions"] = start_process(action_server_command(ports), env, log_dir, "actions")
         processes["rasa"] = start_process(rasa_command(ports, model), env, log_dir, "rasa")
+        if with_web:
+            processes["web"] = start_process(web_command(), web_environment(ports, env), log_dir, "web")
+            wait_until_up(f"{ports.web_url}/healthz", processes["web"], START_TIMEOUT_S)
         if with_actions:
             wait_until_up(f"{ports.actions_url}/health", processes["actions"], START_TIMEOUT_S)
         wait_until_up(f"{ports.rasa_url}/", processes["rasa"], START_TIMEOUT_S)
@@ -174,9 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _shell(ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with running_assistant(ports):
+        with running_assistant(ports, with_web=True):
             print(
                 "\nThe assistant is running. Press Ctrl-C to stop it.\n"
+                f"  website widget:    {ports.web_url}/\n"
+                f"  clinic kiosk:      {ports.web_url}/kiosk\n"
                 f"  REST channel:      {ports.rasa_url}/webhooks/rest/webhook\n"
                 f"  socket.io channel: {ports.rasa_url}/socket.io\n"
                 f"  action server:     {ports.actions_url}/webhook\n" + _platform_lines(ports),

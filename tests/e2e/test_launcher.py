@@ -1,4 +1,4 @@
-"""`make run`'s launcher: prints where it listens, answers, and stops both servers on Ctrl-C."""
+"""`make run`'s launcher: prints where it listens, answers, and stops all three servers on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def listening(port: int) -> bool:
 
 
 def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
-    rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port))
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port))
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher"],
         cwd=settings.REPO_ROOT,
@@ -40,8 +40,11 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
             banner.append(line)
             if "Press Ctrl-C" in line:
                 break
-        urls = "".join(banner) + "".join(launcher.stdout.readline() for _ in range(3))
+        urls = "".join(banner) + "".join(launcher.stdout.readline() for _ in range(5))
         assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in urls
+        assert f"http://127.0.0.1:{web_port}/\n" in urls
+        assert f"http://127.0.0.1:{web_port}/kiosk\n" in urls
+        assert listening(web_port)
         assert (
             send(f"http://127.0.0.1:{rasa_port}", "launcher-test", "what is kyphoplasty").kb_entry == "alt_kyphoplasty"
         )
@@ -49,9 +52,10 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=30) == 0
         deadline = time.monotonic() + 10
-        while (listening(rasa_port) or listening(action_port)) and time.monotonic() < deadline:
+        ports = (rasa_port, action_port, web_port)
+        while any(listening(port) for port in ports) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not listening(rasa_port) and not listening(action_port)
+        assert not any(listening(port) for port in ports)
     finally:
         if launcher.poll() is None:
             launcher.kill()
