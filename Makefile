@@ -56,8 +56,8 @@ format: setup ## Reformat the code with ruff
 validate: setup ## rasa data validate, failing on any warning
 	$(PY) -m bot.validate $(RASA_FILES)
 
-pytest: kb train ## Unit, integration, action and end-to-end tests
-	$(PY) -m pytest
+pytest: kb train ## Unit, integration, action, end-to-end and production tests, beside real PostgreSQL and Redis
+	scripts/with-services.sh $(PY) -m pytest
 
 conversations: train ## Conversation tests with rasa test (every entry and the follow-ups)
 	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \

@@ -14,15 +14,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.stores import store_defaults, write_endpoints
 from bot.training import ROOT, model_path
 
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
-ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 START_TIMEOUT_S = 180.0
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,10 @@ class Ports:
         return f"http://{self.host}:{self.actions}"
 
 
-def server_environment(ports: Ports) -> dict[str, str]:
-    """The environment both servers run with."""
-    env = dict(os.environ)
+def server_environment(ports: Ports, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment both servers run with: this process's, then `extra`, then what the launcher sets."""
+    env = {**os.environ, **(extra or {})}
+    env.update(store_defaults(env))
     env.update(
         ACTION_ENDPOINT_URL=f"{ports.actions_url}/webhook",
         SANIC_HOST=ports.host,
@@ -73,14 +75,36 @@ def action_server_command(ports: Ports) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)]
 
 
-def rasa_command(ports: Ports, model: Path, terminal_chat: bool = False) -> list[str]:
-    """The command that starts the Rasa server (or the terminal chat)."""
-    common = ["--model", str(model), "--endpoints", str(ENDPOINTS)]
+def api_arguments(env: Mapping[str, str]) -> list[str]:
+    """Rasa's HTTP API switches: none unless `RASA_ENABLE_API` is on, and then never without a token.
+
+    Raises:
+        RuntimeError: the API is asked for but `RASA_AUTH_TOKEN` is empty.
+    """
+    if env.get("RASA_ENABLE_API", "").strip().lower() not in TRUE_WORDS:
+        return []
+    token = env.get("RASA_AUTH_TOKEN", "").strip()
+    if not token:
+        raise RuntimeError("RASA_ENABLE_API is on but RASA_AUTH_TOKEN is empty: the API would be open to anyone")
+    return ["--enable-api", "--auth-token", token]
+
+
+def rasa_command(
+    ports: Ports, model: Path, terminal_chat: bool = False, env: Mapping[str, str] | None = None
+) -> list[str]:
+    """The command that starts the Rasa server (or the terminal chat) with the stores `env` chooses.
+
+    Raises:
+        RuntimeError: the HTTP API is asked for without a token.
+    """
+    env = os.environ if env is None else env
+    common = ["--model", str(model), "--endpoints", str(write_endpoints(env))]
     if terminal_chat:
         return [sys.executable, "-m", "rasa", "shell", *common]
     return [
         sys.executable, "-m", "rasa", "run", *common,
         "--credentials", str(CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
+        *api_arguments(env),
     ]  # fmt: skip
 
 
@@ -107,6 +131,7 @@ class Running:
 
     ports: Ports
     pids: dict[str, int]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def rasa_url(self) -> str:
@@ -115,21 +140,27 @@ class Running:
 
 
 @contextlib.contextmanager
-def running_assistant(ports: Ports, log_dir: Path | None = None, with_actions: bool = True) -> Iterator[Running]:
-    """Run both servers (or only Rasa's) for the duration of the block; they are stopped on exit."""
+def running_assistant(
+    ports: Ports, log_dir: Path | None = None, with_actions: bool = True, extra_env: Mapping[str, str] | None = None
+) -> Iterator[Running]:
+    """Run both servers (or only Rasa's) for the duration of the block; they are stopped on exit.
+
+    `extra_env` is added to this process's environment for both servers (stores, limits, API).
+    """
     model = model_path()
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
-    env = server_environment(ports)
+    env = server_environment(ports, extra_env)
+    command = rasa_command(ports, model, env=env)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         if with_actions:
             processes["actions"] = start_process(action_server_command(ports), env, log_dir, "actions")
-        processes["rasa"] = start_process(rasa_command(ports, model), env, log_dir, "rasa")
+        processes["rasa"] = start_process(command, env, log_dir, "rasa")
         if with_actions:
             wait_until_up(f"{ports.actions_url}/health", processes["actions"], START_TIMEOUT_S)
         wait_until_up(f"{ports.rasa_url}/", processes["rasa"], START_TIMEOUT_S)
-        yield Running(ports, {name: process.pid for name, process in processes.items()})
+        yield Running(ports, {name: process.pid for name, process in processes.items()}, env)
     finally:
         for process in reversed(processes.values()):
             stop_process(process)
@@ -190,10 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _shell(ports: Ports) -> int:
     env = server_environment(ports)
+    command = rasa_command(ports, model_path(), terminal_chat=True, env=env)
     actions = start_process(action_server_command(ports), env, None, "actions")
     try:
         wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
-        return subprocess.run(rasa_command(ports, model_path(), terminal_chat=True), env=env, cwd=ROOT).returncode
+        return subprocess.run(command, env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
     finally:
