@@ -19,6 +19,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 
 def setting(name: str) -> str:
@@ -37,7 +38,8 @@ def fresh_database(prefix: str) -> Iterator[str]:
     """A new, empty PostgreSQL database for one test or module; dropped afterwards."""
     base = make_url(setting("TEST_DATABASE_URL"))
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+    # No pool: the fault tests restart the server in between.
+    admin = create_engine(base.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
