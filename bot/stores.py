@@ -3,7 +3,8 @@
 Rasa fills `${VAR}` in endpoints.yml from the environment but cannot leave a store section
 out when a variable is empty, so the launcher writes the effective file: `bot/endpoints.yml`
 plus a SQL tracker store when `TRACKER_STORE_URL` is set and a Redis lock store when
-`REDIS_HOST` is set, Rasa's in-memory stores otherwise. The file names the variables rather
+`REDIS_HOST` is set (Rasa's, with atomic ticket changes: bot/lockstore.py), Rasa's
+in-memory stores otherwise. The file names the variables rather
 than their values, so no password is ever written to disk.
 """
 
@@ -46,7 +47,12 @@ def effective_endpoints(env: Mapping[str, str]) -> dict[str, Any]:
         # Rasa's SQLTrackerStore takes a whole SQLAlchemy URL in `url`.
         config["tracker_store"] = {"type": "sql", "url": "${TRACKER_STORE_URL}"}
     if _set(env, "REDIS_HOST"):
-        lock_store = {"type": "redis", "url": "${REDIS_HOST}", "port": "${REDIS_PORT}", "db": "${REDIS_DB}"}
+        lock_store = {
+            "type": "bot.lockstore.AtomicRedisLockStore",
+            "url": "${REDIS_HOST}",
+            "port": "${REDIS_PORT}",
+            "db": "${REDIS_DB}",
+        }
         if _set(env, "REDIS_PASSWORD"):
             lock_store["password"] = "${REDIS_PASSWORD}"  # noqa: S105 - a reference, not a password
         config["lock_store"] = lock_store

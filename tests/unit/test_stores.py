@@ -30,7 +30,7 @@ def test_a_redis_host_chooses_the_redis_lock_store_and_never_writes_the_password
     text = path.read_text()
     assert "secret" not in text
     assert yaml.safe_load(text)["lock_store"] == {
-        "type": "redis",
+        "type": "bot.lockstore.AtomicRedisLockStore",
         "url": "${REDIS_HOST}",
         "port": "${REDIS_PORT}",
         "db": "${REDIS_DB}",
