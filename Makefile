@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate pytest conversations test eval retention lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,9 @@ test: lint validate kb-check pytest conversations eval ## Everything CI runs
 
 eval: kb train ## Held-out questions through the running assistant: accuracy per entry
 	$(PY) -m bot.evaluate tests/heldout/questions.yml
+
+retention: setup ## Delete conversation history older than RETENTION_DAYS (30) days; schedule it daily
+	$(PY) -m bot.retention
 
 lock: ## Re-pin constraints.txt from a fresh install of requirements*.txt
 	scripts/lock.sh
