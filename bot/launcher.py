@@ -59,7 +59,8 @@ def server_environment(ports: Ports, extra: Mapping[str, str] | None = None) -> 
     env = {**os.environ, **(extra or {})}
     env.update(store_defaults(env))
     env.update(
-        ACTION_ENDPOINT_URL=f"{ports.actions_url}/webhook",
+        # In a container the action server is another host (ACTION_SERVER_URL, e.g. http://actions:5055).
+        ACTION_ENDPOINT_URL=f"{(env.get('ACTION_SERVER_URL', '').strip() or ports.actions_url).rstrip('/')}/webhook",
         SANIC_HOST=ports.host,
         RASA_TELEMETRY_ENABLED="false",
         # Sanic refuses bodies over this many bytes with 413 before Rasa reads them.
@@ -195,12 +196,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Serve until Ctrl-C, or chat in the terminal with `--shell`."""
     parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    parser.add_argument(
+        "--only", choices=["rasa", "actions"], help="run one server in the foreground (one per container)"
+    )
     args = parser.parse_args(argv)
     ports = Ports.from_env()
-    if args.shell:
-        return _shell(ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        if args.shell:
+            return _shell(ports)
+        if args.only:
+            return serve_one(args.only, ports)
         with running_assistant(ports):
             print(
                 "\nThe assistant is running. Press Ctrl-C to stop it.\n"
@@ -217,6 +223,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def serve_one(which: str, ports: Ports) -> int:
+    """Run only the Rasa server or only the action server until it exits or this process is stopped.
+
+    Raises:
+        RuntimeError: the Rasa server is asked for without a model, or with the API but no token.
+    """
+    env = server_environment(ports)
+    if which == "rasa":
+        model = model_path()
+        if not model.exists():
+            raise RuntimeError(f"no trained model at {model}: run `make train` first")
+        command = rasa_command(ports, model, env=env)
+    else:
+        command = action_server_command(ports)
+    process = start_process(command, env, None, which)
+    try:
+        return process.wait()
+    finally:
+        stop_process(process)
 
 
 def _shell(ports: Ports) -> int:
