@@ -22,7 +22,7 @@ from bot.rest_client import Reply, free_port, send
 from knowledge import settings
 from knowledge.model import KnowledgeSource
 from knowledge.repository import SqlRepository
-from tests.services import fresh_database, redis_settings
+from tests.services import fresh_database, redis_settings, start_postgres, stop_postgres
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +134,20 @@ def test_concurrent_messages_for_one_sender_are_handled_one_at_a_time_without_lo
     assert turns[-1] == "action_listen"
     answering = [a for a in turns if a in {"action_answer_question", "action_clarify"}]
     assert len(answering) == len(questions), "one answer per message"
+
+
+def test_when_the_tracker_store_is_down_patients_still_get_replies_and_the_history_comes_back(
+    cluster: tuple[list[str], str],
+) -> None:
+    urls, _ = cluster
+    chat = Conversation(urls)
+    assert chat.say("can the cement leak out of the bone?").kb_entry == "risk_cement_leakage"
+    stop_postgres()
+    try:
+        # Rasa falls back to an empty in-memory conversation; the knowledge base is down too here.
+        outage = [chat.say("what is kyphoplasty"), chat.say("what is kyphoplasty")]
+        assert all(reply.texts for reply in outage), "never silence"
+    finally:
+        start_postgres()
+    follow_up = chat.say("tell me more")
+    assert follow_up.kb_entry == "risk_pulmonary_embolism", "the stored conversation is found again"
