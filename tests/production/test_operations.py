@@ -316,3 +316,37 @@ def test_a_lock_left_by_a_dead_server_holds_a_conversation_no_longer_than_the_lo
     _, customs, elapsed = say(assistant, patient, "can the cement leak out of the bone?")
     assert kb_entry(customs) == "risk_cement_leakage"
     assert LOCK_LIFETIME_S / 2 - 1 < elapsed < LOCK_LIFETIME_S + 5
+
+
+async def test_a_socketio_sender_over_the_limit_gets_the_apology_and_red_flags_before_that_are_answered(
+    assistant: Assistant,
+) -> None:
+    import asyncio
+
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    client.on("bot_uttered", replies.put)
+    await client.connect(assistant.url, transports=["polling"], socketio_path="socket.io", wait_timeout=10)
+    try:
+        session = f"sio-{uuid.uuid4().hex}"
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.sleep(0.5)
+
+        async def say(text: str) -> list[dict[str, Any]]:
+            await client.emit("user_uttered", {"message": text, "session_id": session})
+            got = [await asyncio.wait_for(replies.get(), 20)]
+            await asyncio.sleep(1.0)  # the rest of this reply
+            while not replies.empty():
+                got.append(replies.get_nowait())
+            return got
+
+        first = await say("I have chest pain right now")
+        assert {"safety": "emergency"} in [m.get("custom") for m in first]
+        for _ in range(PER_SENDER - 1):
+            await say("")
+        refused = await say("what are the risks?")
+        assert [m.get("text") for m in refused] == [APOLOGY]
+    finally:
+        await client.disconnect()
