@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval bench crossval lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval bench crossval retention lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,8 +62,8 @@ validate: setup ## rasa data validate, failing on any warning
 browser: ## Install Debian's chromium for the browser tests, if it is missing
 	@[ -x $(CHROMIUM) ] || (apt-get update && apt-get install -y chromium)
 
-pytest: kb train browser ## Unit, integration, action, end-to-end and browser tests
-	$(PY) -m pytest
+pytest: kb train browser ## Unit, integration, action, end-to-end, browser and production tests, beside real PostgreSQL and Redis
+	scripts/with-services.sh $(PY) -m pytest
 
 screenshots: kb train browser ## PNGs of the widget and the kiosk at phone and kiosk sizes in results/screenshots/
 	$(PY) -m tests.web.screenshots results/screenshots
@@ -85,6 +85,9 @@ crossval: $(CROSSVAL) ## NLU cross-validation (3 folds): per-intent report and c
 # Re-run only when the pipeline or the NLU data changed.
 $(CROSSVAL): config.yml $(NLU_DATA) knowledge/terms.yml | train
 	$(RASA) test nlu --config config.yml --nlu data/nlu --cross-validation --folds 3 --out results/crossval
+
+retention: setup ## Delete conversation history older than RETENTION_DAYS (30) days; schedule it daily
+	$(PY) -m bot.retention
 
 lock: ## Re-pin constraints.txt from a fresh install of requirements*.txt
 	scripts/lock.sh

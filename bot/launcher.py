@@ -10,23 +10,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.platforms import enabled_platforms, half_configured, write_credentials
+from bot.stores import store_defaults, write_endpoints
 from bot.training import ROOT, model_path
 
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
 # Written at every start from CREDENTIALS plus the messaging platforms whose variables are set.
 EFFECTIVE_CREDENTIALS = ROOT / "var" / "credentials.yml"
-ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 START_TIMEOUT_S = 180.0
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,19 @@ class Ports:
         return f"http://{self.host}:{self.web}"
 
 
-def server_environment(ports: Ports) -> dict[str, str]:
-    """The environment both servers run with."""
-    env = dict(os.environ)
+def server_environment(ports: Ports, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment both servers run with: this process's, then `extra`, then what the launcher sets."""
+    env = {**os.environ, **(extra or {})}
+    env.update(store_defaults(env))
     env.update(
-        ACTION_ENDPOINT_URL=f"{ports.actions_url}/webhook",
+        # In a container the action server is another host (ACTION_SERVER_URL, e.g. http://actions:5055).
+        ACTION_ENDPOINT_URL=f"{(env.get('ACTION_SERVER_URL', '').strip() or ports.actions_url).rstrip('/')}/webhook",
         SANIC_HOST=ports.host,
         RASA_TELEMETRY_ENABLED="false",
         # Sanic refuses bodies over this many bytes with 413 before Rasa reads them.
         SANIC_REQUEST_MAX_SIZE=env.get("SANIC_REQUEST_MAX_SIZE", "65536"),
+        # The web server signs the patient's address with this; Rasa's Sanic trusts only signed ones.
+        SANIC_FORWARDED_SECRET=env.get("SANIC_FORWARDED_SECRET", "").strip() or secrets.token_urlsafe(24),
         TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
@@ -84,14 +90,36 @@ def action_server_command(ports: Ports) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)]
 
 
-def rasa_command(ports: Ports, model: Path, terminal_chat: bool = False) -> list[str]:
-    """The command that starts the Rasa server (or the terminal chat)."""
-    common = ["--model", str(model), "--endpoints", str(ENDPOINTS)]
+def api_arguments(env: Mapping[str, str]) -> list[str]:
+    """Rasa's HTTP API switches: none unless `RASA_ENABLE_API` is on, and then never without a token.
+
+    Raises:
+        RuntimeError: the API is asked for but `RASA_AUTH_TOKEN` is empty.
+    """
+    if env.get("RASA_ENABLE_API", "").strip().lower() not in TRUE_WORDS:
+        return []
+    token = env.get("RASA_AUTH_TOKEN", "").strip()
+    if not token:
+        raise RuntimeError("RASA_ENABLE_API is on but RASA_AUTH_TOKEN is empty: the API would be open to anyone")
+    return ["--enable-api", "--auth-token", token]
+
+
+def rasa_command(
+    ports: Ports, model: Path, terminal_chat: bool = False, env: Mapping[str, str] | None = None
+) -> list[str]:
+    """The command that starts the Rasa server (or the terminal chat) with the stores `env` chooses.
+
+    Raises:
+        RuntimeError: the HTTP API is asked for without a token.
+    """
+    env = os.environ if env is None else env
+    common = ["--model", str(model), "--endpoints", str(write_endpoints(env))]
     if terminal_chat:
         return [sys.executable, "-m", "rasa", "shell", *common]
     return [
         sys.executable, "-m", "rasa", "run", *common,
         "--credentials", str(EFFECTIVE_CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
+        *api_arguments(env),
     ]  # fmt: skip
 
 
@@ -128,6 +156,7 @@ class Running:
 
     ports: Ports
     pids: dict[str, int]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def rasa_url(self) -> str:
@@ -142,7 +171,11 @@ class Running:
 
 @contextlib.contextmanager
 def running_assistant(
-    ports: Ports, log_dir: Path | None = None, with_actions: bool = True, with_web: bool = False
+    ports: Ports,
+    log_dir: Path | None = None,
+    with_actions: bool = True,
+    with_web: bool = False,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[Running]:
     """Run the servers for the duration of the block; they are stopped on exit.
 
@@ -151,24 +184,26 @@ def running_assistant(
         log_dir: a folder for one log file per server; None lets them write to this terminal.
         with_actions: start the action server (False runs the Rasa server alone).
         with_web: also start the web server with the widget demo page and the kiosk.
+        extra_env: added to this process's environment for the servers (stores, limits, API).
     """
     model = model_path()
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
-    env = server_environment(ports)
+    env = server_environment(ports, extra_env)
     write_credentials(CREDENTIALS, EFFECTIVE_CREDENTIALS, env)
+    command = rasa_command(ports, model, env=env)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         if with_actions:
             processes["actions"] = start_process(action_server_command(ports), env, log_dir, "actions")
-        processes["rasa"] = start_process(rasa_command(ports, model), env, log_dir, "rasa")
+        processes["rasa"] = start_process(command, env, log_dir, "rasa")
         if with_web:
             processes["web"] = start_process(web_command(), web_environment(ports, env), log_dir, "web")
             wait_until_up(f"{ports.web_url}/healthz", processes["web"], START_TIMEOUT_S)
         if with_actions:
             wait_until_up(f"{ports.actions_url}/health", processes["actions"], START_TIMEOUT_S)
         wait_until_up(f"{ports.rasa_url}/", processes["rasa"], START_TIMEOUT_S)
-        yield Running(ports, {name: process.pid for name, process in processes.items()})
+        yield Running(ports, {name: process.pid for name, process in processes.items()}, env)
     finally:
         for process in reversed(processes.values()):
             stop_process(process)
@@ -203,12 +238,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Serve until Ctrl-C, or chat in the terminal with `--shell`."""
     parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    parser.add_argument(
+        "--only", choices=["rasa", "actions"], help="run one server in the foreground (one per container)"
+    )
     args = parser.parse_args(argv)
     ports = Ports.from_env()
-    if args.shell:
-        return _shell(ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        if args.shell:
+            return _shell(ports)
+        if args.only:
+            return serve_one(args.only, ports)
         with running_assistant(ports, with_web=True):
             print(
                 "\nThe assistant is running. Press Ctrl-C to stop it.\n"
@@ -235,12 +275,35 @@ def _platform_lines(ports: Ports) -> str:
     return "".join(lines)
 
 
+def serve_one(which: str, ports: Ports) -> int:
+    """Run only the Rasa server or only the action server until it exits or this process is stopped.
+
+    Raises:
+        RuntimeError: the Rasa server is asked for without a model, or with the API but no token.
+    """
+    env = server_environment(ports)
+    if which == "rasa":
+        model = model_path()
+        if not model.exists():
+            raise RuntimeError(f"no trained model at {model}: run `make train` first")
+        write_credentials(CREDENTIALS, EFFECTIVE_CREDENTIALS, env)
+        command = rasa_command(ports, model, env=env)
+    else:
+        command = action_server_command(ports)
+    process = start_process(command, env, None, which)
+    try:
+        return process.wait()
+    finally:
+        stop_process(process)
+
+
 def _shell(ports: Ports) -> int:
     env = server_environment(ports)
+    command = rasa_command(ports, model_path(), terminal_chat=True, env=env)
     actions = start_process(action_server_command(ports), env, None, "actions")
     try:
         wait_until_up(f"{ports.actions_url}/health", actions, START_TIMEOUT_S)
-        return subprocess.run(rasa_command(ports, model_path(), terminal_chat=True), env=env, cwd=ROOT).returncode
+        return subprocess.run(command, env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
     finally:

@@ -157,6 +157,20 @@ def _error(status: int, code: str) -> web.Response:
     return web.json_response({"error": code}, status=status)
 
 
+def forwarded_for(request: web.Request) -> dict[str, str]:
+    """A `Forwarded` header naming the patient's address, signed with the secret the Rasa server trusts.
+
+    Without it every widget and kiosk user would reach Rasa from this server's address and share
+    one per-address rate limit. Rasa's Sanic believes the header only with `SANIC_FORWARDED_SECRET`
+    (the launcher sets one for both servers), so a client cannot forge its address.
+    """
+    secret = os.environ.get("SANIC_FORWARDED_SECRET", "").strip()
+    if not secret or not request.remote:
+        return {}
+    address = f"[{request.remote}]" if ":" in request.remote else request.remote
+    return {"Forwarded": f'for="{address}";secret="{secret}"'}
+
+
 async def _proxy(request: web.Request) -> web.Response:
     """Forward one message to the Rasa REST channel; 502 when the assistant cannot be reached."""
     try:
@@ -175,8 +189,11 @@ async def _proxy(request: web.Request) -> web.Response:
     forwarded = {"sender": body["sender"], "message": body["message"]}
     url = f"{request.app[SETTINGS_KEY].rasa_url}/webhooks/rest/webhook"
     try:
-        async with request.app[SESSION_KEY].post(url, json=forwarded) as upstream:
+        async with request.app[SESSION_KEY].post(url, json=forwarded, headers=forwarded_for(request)) as upstream:
             payload = await upstream.read()
+            if upstream.status == 429:
+                # Over a rate limit: Rasa's body holds the kind reply the widget shows.
+                return web.Response(body=payload, status=429, content_type="application/json")
             if upstream.status != 200:
                 return _error(upstream.status if upstream.status < 500 else 502, "assistant_error")
             return web.Response(body=payload, content_type="application/json")
