@@ -40,6 +40,9 @@ ENV = {
 
 # pykwalify, which Rasa validates the credentials file with, loads its extensions the deprecated way.
 @pytest.mark.filterwarnings("ignore:the load_module\\(\\) method is deprecated:DeprecationWarning")
+# The channels' rate limiter installs itself before the server starts; Sanic's in-process
+# ASGI client starts no server and says so.
+@pytest.mark.filterwarnings('ignore:You have set a listener for "before_server_start" in ASGI mode:UserWarning')
 def test_rasa_opens_every_platform_from_the_written_file_behind_its_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assistant: FakeAssistant
 ) -> None:
