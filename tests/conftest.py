@@ -15,6 +15,9 @@ from knowledge.repository import InMemoryRepository, SqlRepository
 from knowledge.service import KnowledgeService
 from knowledge.source import load_default_source
 
+# Shared conversation walks assert inside; let pytest explain their failures as in a test.
+pytest.register_assert_rewrite("tests.flows")
+
 ROOT = settings.REPO_ROOT
 
 

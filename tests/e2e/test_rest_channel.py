@@ -10,6 +10,7 @@ import pytest
 from bot.launcher import Ports, running_assistant
 from bot.rest_client import Reply, free_port, send
 from knowledge import settings
+from tests.flows import second_opinion_question_list
 
 pytestmark = pytest.mark.e2e
 
@@ -129,17 +130,8 @@ def test_the_options_are_compared_side_by_side_without_a_recommendation(rasa_url
 
 
 def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> None:
-    chat = Conversation(rasa_url)
-    ask_worry = chat.say("help me prepare for my second opinion appointment")
-    assert '/choose_worry{"worry": "risks"}' in [b["payload"] for b in ask_worry.buttons]
-    ask_recent = chat.say('/choose_worry{"worry": "risks"}')
-    assert any("last few weeks" in t for t in ask_recent.texts)
-    listed = chat.say('/fracture_recent_answer{"recent": "no"}')
-    (payload,) = [c["question_list"] for c in listed.customs if "question_list" in c]
-    assert {item["kb_entry"] for item in payload} >= {"risks_overview", "second_opinion_risks"}
+    payload = second_opinion_question_list(Conversation(rasa_url))
     assert all(item["source"] for item in payload)
-    again = chat.say('/ask_second_opinion_prep{"prep_again": "yes"}')
-    assert [c["question_list"] for c in again.customs if "question_list" in c] == [payload]
 
 
 def test_a_typed_worry_and_a_typed_yes_also_build_the_list(rasa_url: str) -> None:

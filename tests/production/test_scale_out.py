@@ -22,6 +22,7 @@ from bot.rest_client import Reply, free_port, send
 from knowledge import settings
 from knowledge.model import KnowledgeSource
 from knowledge.repository import SqlRepository
+from tests.flows import second_opinion_question_list
 from tests.services import fresh_database, redis_settings, start_postgres, stop_postgres
 
 pytestmark = pytest.mark.e2e
@@ -87,16 +88,7 @@ def test_follow_ups_carry_across_servers(cluster: tuple[list[str], str]) -> None
 
 def test_the_second_opinion_flow_carries_across_servers(cluster: tuple[list[str], str]) -> None:
     urls, _ = cluster
-    chat = Conversation(urls)
-    ask_worry = chat.say("help me prepare for my second opinion appointment")
-    assert '/choose_worry{"worry": "risks"}' in [b["payload"] for b in ask_worry.buttons]
-    ask_recent = chat.say('/choose_worry{"worry": "risks"}')
-    assert any("last few weeks" in t for t in ask_recent.texts)
-    listed = chat.say('/fracture_recent_answer{"recent": "no"}')
-    (payload,) = [c["question_list"] for c in listed.customs if "question_list" in c]
-    assert {item["kb_entry"] for item in payload} >= {"risks_overview", "second_opinion_risks"}
-    again = chat.say('/ask_second_opinion_prep{"prep_again": "yes"}')
-    assert [c["question_list"] for c in again.customs if "question_list" in c] == [payload]
+    second_opinion_question_list(Conversation(urls))
 
 
 def test_concurrent_messages_for_one_sender_are_handled_one_at_a_time_without_loss(
