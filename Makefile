@@ -75,7 +75,7 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 test: lint validate kb-check pytest conversations eval bench crossval screenshots ## Everything CI runs
 
 eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
-	$(PY) -m bot.evaluate tests/heldout/questions.yml
+	$(PY) -m bot.evaluate tests/heldout/questions.yml tests/dev/questions.yml tests/dev/heldout_v1.yml
 
 bench: kb train ## Load benchmark beside a stock rasa init assistant: results/bench/bench.{json,png}
 	$(PY) -m bot.bench

@@ -1,12 +1,14 @@
-"""Runs held-out patient questions through the running assistant and reports accuracy.
+"""Runs patient questions through the running assistant and reports accuracy beside two baselines.
 
-`python -m bot.evaluate tests/heldout/questions.yml` (behind `make eval`) starts both servers
-on free ports, sends each question as the first message of a new conversation on the REST
-channel, and compares the `kb_entry` of the reply with the expected entry. The held-out
-file is never used for training. The red-flag set goes through the same channel, and the
-same questions go to two baselines (a BM25 search box and a TF-IDF + logistic-regression
-classifier, see `bot/baselines.py`), printed beside it, with a verdict on each measure. It
-measures and reports; it does not fail when a baseline does better.
+`python -m bot.evaluate tests/heldout/questions.yml tests/dev/*.yml` (behind `make eval`) starts
+both servers on free ports, sends each question as the first message of a new conversation on
+the REST channel, and compares the `kb_entry` of the reply with the expected entry. The first
+file is the blind held-out set, never used for training or tuning; the others are development
+sets, read while improving the training data, reported so that the gap between them shows.
+The same questions go to two baselines (a BM25 search box and a TF-IDF + logistic-regression
+classifier, see `bot/baselines.py`), printed beside the assistant with a 95% interval, a verdict
+on each measure and a paired test; the red-flag set goes through the same channel. It measures
+and reports; it does not fail when a baseline does better.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
+from scipy.stats import binomtest
 
 from bot.baselines import Predictor, bm25_search, tfidf_classifier
 from bot.launcher import Ports, running_assistant
-from bot.rest_client import Reply, free_port, send
+from bot.rest_client import free_port, send
 from knowledge import settings
 from knowledge.model import Entry
 from knowledge.source import load_default_source, reading_grade
@@ -32,39 +34,43 @@ from knowledge.source import load_default_source, reading_grade
 RED_FLAGS = settings.REPO_ROOT / "tests" / "safety" / "red_flags.yml"
 
 
-@dataclass
-class Tally:
-    """Outcomes of the in-scope questions, per expected entry."""
+@dataclass(frozen=True)
+class QuestionSet:
+    """A question file: in-scope questions with their expected entry, and out-of-scope messages."""
 
-    correct: Counter[str] = field(default_factory=Counter)
-    total: Counter[str] = field(default_factory=Counter)
-    clarified: list[tuple[str, str]] = field(default_factory=list)
-    wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    path: Path
+    questions: list[tuple[str, str]]
+    out_of_scope: list[str]
 
-    def add(self, text: str, expected: str, reply: Reply) -> None:
-        """Count one question's outcome."""
-        self.total[expected] += 1
-        got = reply.kb_entry
-        if got == expected:
-            self.correct[expected] += 1
-        elif got is None:
-            self.clarified.append((text, expected))
-        else:
-            self.wrong.append((text, expected, got))
+    @classmethod
+    def load(cls, path: Path) -> QuestionSet:
+        """Read a question file (see tests/heldout/questions.yml for the format)."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        questions = [(str(q["text"]), str(q["entry"])) for q in data["questions"]]
+        return cls(path, questions, [str(text) for text in data.get("out_of_scope") or []])
 
 
-def evaluate(questions_file: Path, base_url: str) -> tuple[Tally, list[tuple[str, str]]]:
-    """Send every question; returns the in-scope tally and the out-of-scope messages answered from the KB."""
-    data = yaml.safe_load(questions_file.read_text(encoding="utf-8"))
-    tally = Tally()
-    for item in data["questions"]:
-        tally.add(item["text"], item["entry"], send(base_url, f"eval-{uuid.uuid4().hex}", item["text"]))
-    leaked = []
-    for text in data.get("out_of_scope") or []:
-        reply = send(base_url, f"eval-{uuid.uuid4().hex}", text)
-        if reply.kb_entry is not None:
-            leaked.append((text, reply.kb_entry))
-    return tally, leaked
+@dataclass(frozen=True)
+class Answers:
+    """One system's answer to every message of a question set: an entry id, or None where it declined or asked."""
+
+    name: str
+    in_scope: list[tuple[str, str, str | None]]  # text, expected entry, answered entry
+    out_of_scope: list[tuple[str, str | None]]  # text, answered entry
+
+    @classmethod
+    def of(cls, name: str, predict: Predictor, questions: QuestionSet) -> Answers:
+        """Ask `predict` every message of the set."""
+        return cls(
+            name,
+            [(text, expected, predict(text)) for text, expected in questions.questions],
+            [(text, predict(text)) for text in questions.out_of_scope],
+        )
+
+
+def assistant_predictor(base_url: str) -> Predictor:
+    """The running assistant as a predictor: each message opens a new conversation on the REST channel."""
+    return lambda text: send(base_url, f"eval-{uuid.uuid4().hex}", text).kb_entry
 
 
 @dataclass
@@ -113,7 +119,7 @@ def readability_report(entries: Sequence[Entry]) -> str:
 
 @dataclass(frozen=True)
 class Scores:
-    """One system's figures on the held-out file."""
+    """One system's figures on a question set."""
 
     name: str
     correct: int
@@ -124,44 +130,39 @@ class Scores:
     out_of_scope_total: int
 
     @classmethod
-    def of_assistant(cls, tally: Tally, leaked: list[tuple[str, str]], out_of_scope_total: int) -> Scores:
-        """The assistant's figures, from its tally."""
+    def of(cls, answers: Answers) -> Scores:
+        """Count right, declined and wrong answers, and out-of-scope messages declined."""
         return cls(
-            name="this assistant (REST, both servers)",
-            correct=sum(tally.correct.values()),
-            declined=len(tally.clarified),
-            wrong=len(tally.wrong),
-            total=sum(tally.total.values()),
-            out_of_scope_declined=out_of_scope_total - len(leaked),
-            out_of_scope_total=out_of_scope_total,
+            name=answers.name,
+            correct=sum(got == expected for _, expected, got in answers.in_scope),
+            declined=sum(got is None for _, _, got in answers.in_scope),
+            wrong=sum(got is not None and got != expected for _, expected, got in answers.in_scope),
+            total=len(answers.in_scope),
+            out_of_scope_declined=sum(got is None for _, got in answers.out_of_scope),
+            out_of_scope_total=len(answers.out_of_scope),
         )
 
     def row(self) -> str:
-        """One line of the comparison table."""
+        """One line of the comparison table, with the 95% interval of top-1 accuracy."""
+        low, high = wilson_interval(self.correct, self.total)
         return (
-            f"{self.name:34} {self.correct / self.total:8.1%} {self.wrong / self.total:8.1%} "
-            f"{self.declined / self.total:10.1%} {self.out_of_scope_declined / self.out_of_scope_total:9.1%}"
+            f"{self.name:34} {self.correct / self.total:8.1%} {f'{low:.1%}-{high:.1%}':>13} "
+            f"{self.wrong / self.total:8.1%} {self.declined / self.total:10.1%} "
+            f"{self.out_of_scope_declined / max(self.out_of_scope_total, 1):9.1%}"
         )
 
 
-def baseline_scores(name: str, predict: Predictor, data: dict[str, Any]) -> Scores:
-    """Score a baseline that maps a question to an entry id, or None to decline."""
-    predictions = [(predict(q["text"]), q["entry"]) for q in data["questions"]]
-    out_of_scope = data.get("out_of_scope") or []
-    return Scores(
-        name=name,
-        correct=sum(got == expected for got, expected in predictions),
-        declined=sum(got is None for got, _ in predictions),
-        wrong=sum(got is not None and got != expected for got, expected in predictions),
-        total=len(predictions),
-        out_of_scope_declined=sum(predict(text) is None for text in out_of_scope),
-        out_of_scope_total=len(out_of_scope),
-    )
+def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
+    """The Wilson score 95% interval of a proportion."""
+    if trials == 0:
+        return 0.0, 1.0
+    interval = binomtest(successes, trials).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(interval.low), float(interval.high)
 
 
 def comparison_table(scores: list[Scores]) -> str:
     """The systems side by side."""
-    header = f"{'system':34} {'top-1':>8} {'wrong':>8} {'declined':>10} {'OOS ok':>9}"
+    header = f"{'system':34} {'top-1':>8} {'95% interval':>13} {'wrong':>8} {'declined':>10} {'OOS ok':>9}"
     return "\n".join([header, *(s.row() for s in scores)])
 
 
@@ -183,63 +184,94 @@ def verdicts(ours: Scores, baseline: Scores) -> list[str]:
     ]
 
 
-def report(tally: Tally, leaked: list[tuple[str, str]], out_of_scope_total: int) -> str:
+def paired_comparison(ours: Answers, baseline: Answers) -> str:
+    """Questions only one of the two answered right, and the exact McNemar test of that split.
+
+    A difference of a few questions on a small set is often chance; the p-value says how often
+    a split at least this uneven would come from two equally good systems.
+    """
+    ours_only = sum(a[2] == a[1] != b[2] for a, b in zip(ours.in_scope, baseline.in_scope, strict=True))
+    theirs_only = sum(b[2] == b[1] != a[2] for a, b in zip(ours.in_scope, baseline.in_scope, strict=True))
+    discordant = ours_only + theirs_only
+    p_value = binomtest(min(ours_only, theirs_only), discordant, 0.5).pvalue if discordant else 1.0
+    return (
+        f"paired with {baseline.name}: only the assistant right on {ours_only}, "
+        f"only {baseline.name} right on {theirs_only} (exact McNemar p = {p_value:.2f})"
+    )
+
+
+def report(answers: Answers) -> str:
     """A plain-text report: per entry, overall, clarifications, wrong answers, out of scope."""
+    correct: Counter[str] = Counter(expected for _, expected, got in answers.in_scope if got == expected)
+    totals: Counter[str] = Counter(expected for _, expected, _ in answers.in_scope)
     lines = [f"{'entry':32} {'correct':>7} {'total':>5} {'accuracy':>8}"]
-    for entry in sorted(tally.total):
-        correct, total = tally.correct[entry], tally.total[entry]
-        lines.append(f"{entry:32} {correct:7d} {total:5d} {correct / total:8.0%}")
-    total = sum(tally.total.values())
-    correct = sum(tally.correct.values())
+    for entry in sorted(totals):
+        lines.append(f"{entry:32} {correct[entry]:7d} {totals[entry]:5d} {correct[entry] / totals[entry]:8.0%}")
+    scores = Scores.of(answers)
     lines += [
         "",
-        f"top-1 accuracy:       {correct}/{total} = {correct / total:.1%}",
-        f"clarified instead:    {len(tally.clarified)}/{total} = {len(tally.clarified) / total:.1%}",
-        f"wrong entry answered: {len(tally.wrong)}/{total} = {len(tally.wrong) / total:.1%}",
+        f"top-1 accuracy:       {scores.correct}/{scores.total} = {scores.correct / scores.total:.1%}",
+        f"clarified instead:    {scores.declined}/{scores.total} = {scores.declined / scores.total:.1%}",
+        f"wrong entry answered: {scores.wrong}/{scores.total} = {scores.wrong / scores.total:.1%}",
     ]
-    if out_of_scope_total:
-        rejected = out_of_scope_total - len(leaked)
-        lines.append(f"out of scope declined: {rejected}/{out_of_scope_total} = {rejected / out_of_scope_total:.1%}")
+    if scores.out_of_scope_total:
+        lines.append(
+            f"out of scope declined: {scores.out_of_scope_declined}/{scores.out_of_scope_total} = "
+            f"{scores.out_of_scope_declined / scores.out_of_scope_total:.1%}"
+        )
     by_pair: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
-    for text, expected, got in tally.wrong:
-        by_pair[(expected, got)].append(text)
+    for text, expected, got in answers.in_scope:
+        if got is not None and got != expected:
+            by_pair[(expected, got)].append(text)
     if by_pair:
         lines += ["", "wrong answers (expected -> got): questions"]
         lines += [f"  {e} -> {g}: {' | '.join(texts)}" for (e, g), texts in sorted(by_pair.items())]
-    if tally.clarified:
+    clarified = sorted((expected, text) for text, expected, got in answers.in_scope if got is None)
+    if clarified:
         lines += ["", "clarified instead of answering (expected): questions"]
-        lines += [f"  {expected}: {text}" for text, expected in sorted(tally.clarified, key=lambda c: c[1])]
+        lines += [f"  {expected}: {text}" for expected, text in clarified]
+    leaked = [(text, got) for text, got in answers.out_of_scope if got is not None]
     if leaked:
         lines += ["", "out-of-scope messages answered from the knowledge base:"]
         lines += [f"  {text} -> {entry}" for text, entry in leaked]
     return "\n".join(lines)
 
 
+def compare(systems: list[Answers]) -> str:
+    """The assistant's report on one question set, then every system side by side, verdicts and paired tests."""
+    ours, *baselines = systems
+    scores = [Scores.of(answers) for answers in systems]
+    lines = [report(ours), "", comparison_table(scores), ""]
+    lines += [line for baseline in scores[1:] for line in verdicts(scores[0], baseline)]
+    lines += [paired_comparison(ours, baseline) for baseline in baselines]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Start the assistant, evaluate, print the report."""
+    """Start the assistant, evaluate every question file, print the reports."""
     parser = argparse.ArgumentParser(prog="python -m bot.evaluate", description=__doc__)
-    parser.add_argument("questions", type=Path)
+    parser.add_argument("questions", type=Path, nargs="+", help="question files; the first is the blind held-out one")
     parser.add_argument("--red-flags", type=Path, default=RED_FLAGS, help="the red-flag set (%(default)s)")
     args = parser.parse_args(argv)
-    data = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
-    out_of_scope = data.get("out_of_scope") or []
+    question_sets = [QuestionSet.load(path) for path in args.questions]
+    entries = load_default_source().entries
+    baselines = [
+        ("search box (BM25 over entries)", bm25_search(entries)),
+        ("TF-IDF + logistic regression", tfidf_classifier(settings.REPO_ROOT / "data", entries)),
+    ]
     ports = Ports(rasa=free_port(), actions=free_port())
     # One client sends every question here, standing in for many patients: no per-address limit.
     unlimited = {"RATE_LIMIT_PER_ADDRESS": "0"}
     with running_assistant(ports, settings.REPO_ROOT / "results" / "eval-logs", extra_env=unlimited) as running:
-        tally, leaked = evaluate(args.questions, running.rasa_url)
+        assistant = assistant_predictor(running.rasa_url)
+        ours = [Answers.of("this assistant (REST, both servers)", assistant, qs) for qs in question_sets]
         red_flags = evaluate_red_flags(args.red_flags, running.rasa_url)
-    entries = load_default_source().entries
-    ours = Scores.of_assistant(tally, leaked, len(out_of_scope))
-    baselines = [
-        baseline_scores("search box (BM25 over entries)", bm25_search(entries), data),
-        baseline_scores("TF-IDF + logistic regression", tfidf_classifier(settings.REPO_ROOT / "data", entries), data),
-    ]
-    print(report(tally, leaked, len(out_of_scope)))
-    print("\n" + red_flags.report())
+    for question_set, our_answers in zip(question_sets, ours, strict=True):
+        systems = [our_answers, *(Answers.of(name, predict, question_set) for name, predict in baselines)]
+        print(f"=== {question_set.path} ===\n")
+        print(compare(systems) + "\n")
+    print(red_flags.report())
     print("\n" + readability_report(entries))
-    print("\n" + comparison_table([ours, *baselines]) + "\n")
-    print("\n".join(line for baseline in baselines for line in verdicts(ours, baseline)))
     return 0
 
 

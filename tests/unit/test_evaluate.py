@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from bot.evaluate import RedFlagTally, Scores, Tally, comparison_table, readability_report, verdicts
-from bot.rest_client import Reply
+import pytest
+
+from bot.evaluate import (
+    Answers,
+    RedFlagTally,
+    Scores,
+    comparison_table,
+    paired_comparison,
+    readability_report,
+    report,
+    verdicts,
+    wilson_interval,
+)
 from knowledge.service import KnowledgeService
 
 
@@ -15,15 +26,42 @@ def test_red_flag_figures_count_misses_and_false_escalations() -> None:
     assert "missed: my legs went numb" in report
 
 
-def test_the_assistants_scores_come_from_its_tally() -> None:
-    tally = Tally()
-    tally.add("what is it", "what_is_vertebroplasty", Reply([{"custom": {"kb_entry": "what_is_vertebroplasty"}}]))
-    tally.add("risks?", "risks_overview", Reply([{"text": "Did you mean..."}]))
-    tally.add("bleeding?", "risk_bleeding", Reply([{"custom": {"kb_entry": "risk_infection"}}]))
-    scores = Scores.of_assistant(tally, leaked=[("weather", "risks_overview")], out_of_scope_total=4)
+def answers(name: str, got: list[str | None], out_of_scope: list[str | None] | None = None) -> Answers:
+    """A system's answers to questions whose expected entries are e0, e1, e2..."""
+    in_scope = [(f"question {i}", f"e{i}", answer) for i, answer in enumerate(got)]
+    return Answers(name, in_scope, [(f"other {i}", a) for i, a in enumerate(out_of_scope or [])])
+
+
+def test_scores_count_right_declined_and_wrong_answers() -> None:
+    scores = Scores.of(answers("ours", ["e0", None, "e7"], out_of_scope=[None, "e3", None, None]))
     assert (scores.correct, scores.declined, scores.wrong, scores.total) == (1, 1, 1, 3)
-    assert scores.out_of_scope_declined == 3
+    assert (scores.out_of_scope_declined, scores.out_of_scope_total) == (3, 4)
     assert "33.3%" in comparison_table([scores]).splitlines()[1]
+
+
+def test_report_lists_the_questions_answered_wrong_clarified_and_leaked() -> None:
+    text = report(answers("ours", ["e0", None, "e7"], out_of_scope=["e3"]))
+    assert "top-1 accuracy:       1/3 = 33.3%" in text
+    assert "e2 -> e7: question 2" in text
+    assert "e1: question 1" in text
+    assert "other 0 -> e3" in text
+
+
+def test_wilson_interval_matches_a_worked_example() -> None:
+    # 139 of 144: p = 0.9653; the Wilson 95% interval is 0.9213 to 0.9851.
+    low, high = wilson_interval(139, 144)
+    assert low == pytest.approx(0.9213, abs=1e-4)
+    assert high == pytest.approx(0.9851, abs=1e-4)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_paired_comparison_counts_questions_only_one_system_got_right() -> None:
+    ours = answers("ours", ["e0", "e1", "e2", None, "e4", "e5"])
+    theirs = answers("theirs", ["e0", "x", "x", "e3", "x", "x"])
+    # Only ours right on 4 questions, only theirs on 1: two-sided exact binomial p = 2 * 6/32 = 0.375.
+    assert paired_comparison(ours, theirs) == (
+        "paired with theirs: only the assistant right on 4, only theirs right on 1 (exact McNemar p = 0.38)"
+    )
 
 
 def test_readability_lists_every_answer_with_its_grade(service: KnowledgeService) -> None:
