@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.evaluate import (
     Answers,
+    QuestionSet,
     RedFlagTally,
     Scores,
     comparison_table,
@@ -81,3 +84,17 @@ def test_verdicts_say_plainly_where_a_baseline_does_better() -> None:
         "beats other on wrong answers: 1 vs 2",
         "does NOT beat other on out of scope declined: 30 vs 30",
     ]
+
+
+def test_messages_that_are_also_training_examples_are_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "questions.yml"
+    path.write_text(
+        "questions:\n"
+        "  - {text: 'Side effects?', entry: risks_overview}\n"
+        "  - {text: 'could the glue move after it sets', entry: risk_cement_leakage}\n"
+        "out_of_scope: ['what is the weather', 'Where do I park?']\n"
+    )
+    unseen = QuestionSet.load(path).unseen(["side effects", "where do i park"])
+    assert unseen.questions == [("could the glue move after it sets", "risk_cement_leakage")]
+    assert unseen.out_of_scope == ["what is the weather"]
+    assert len(unseen) == 2
