@@ -15,7 +15,14 @@ from rasa_sdk.types import DomainDict
 
 from actions import names, presenter, settings
 from actions.preparation import recent_from, worry_from
-from actions.reading import chosen_number, context_from, entity_value, first_reply_of_session, question_from
+from actions.reading import (
+    chosen_number,
+    context_from,
+    entity_value,
+    first_reply_of_session,
+    in_context,
+    question_from,
+)
 from knowledge.errors import KnowledgeError
 from knowledge.feedback import REASON_FALLBACK, REASON_OUT_OF_SCOPE, FeedbackStore
 from knowledge.service import Answer, Context, KnowledgeService, Question, Resolution
@@ -87,8 +94,8 @@ class KnowledgeAction(StoreAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         """Answer or clarify, and keep the context slots up to date."""
-        question = question_from(tracker.latest_message)
         context = context_from(tracker.current_slot_values())
+        question = in_context(question_from(tracker.latest_message), context, tracker.get_slot(names.SLOT_PREP_STEP))
         channel = tracker.get_latest_input_channel() or ""
         if first_reply_of_session(tracker.events):
             dispatcher.utter_message(response=names.UTTER_INTRO)
@@ -243,17 +250,22 @@ class ActionSecondOpinionPrep(StoreAction):
         text = str(message.get("text") or "")
         step = tracker.get_slot(names.SLOT_PREP_STEP)
         worry, recent = tracker.get_slot(names.SLOT_PREP_WORRY), tracker.get_slot(names.SLOT_PREP_RECENT)
+        answers_list = intent in {names.INTENT_CHOOSE_WORRY, names.INTENT_RECENT_ANSWER}
+        from_button = entity_value(message, names.ENTITY_WORRY) or entity_value(message, names.ENTITY_RECENT)
+        if answers_list and not step and not from_button:
+            # "the risks" with no list under way is a question, not an answer to one.
+            return await ActionAnswerQuestion(self.service).run(dispatcher, tracker, domain)
         wants_again = entity_value(message, names.ENTITY_PREP_AGAIN) or re.search(r"\b(again|my list)\b", text, re.I)
         if intent == names.INTENT_PREP and worry and recent and wants_again:
             return self._send_list(dispatcher, tracker, worry, recent)
-        if step == "worry" or intent == "choose_worry":
+        if step == "worry" or intent == names.INTENT_CHOOSE_WORRY:
             chosen = worry_from(entity_value(message, names.ENTITY_WORRY), intent, text)
             if chosen is None:
                 dispatcher.utter_message(response=names.UTTER_ASK_PREP_WORRY)
                 return [SlotSet(names.SLOT_PREP_STEP, "worry")]
             self._ask_recent(dispatcher, tracker)
             return [SlotSet(names.SLOT_PREP_WORRY, chosen), SlotSet(names.SLOT_PREP_STEP, "recent")]
-        if step == "recent" or intent == "fracture_recent_answer":
+        if step == "recent" or intent == names.INTENT_RECENT_ANSWER:
             if not worry:
                 dispatcher.utter_message(response=names.UTTER_ASK_PREP_WORRY)
                 return [SlotSet(names.SLOT_PREP_STEP, "worry")]

@@ -280,3 +280,34 @@ async def test_the_comparison_has_the_same_points_for_every_option(
     ]
     assert all(r["what"] and r["aim"] and r["limits"] and r["custom"]["kb_entry"] for r in rows)
     assert "best" not in " ".join(r["what"] + r["aim"] + r["limits"] for r in rows)
+
+
+async def test_a_number_with_nothing_offered_gets_the_likely_questions(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    ranking = [("choose_number", 0.35), ("ask_how_common", 0.2), ("ask_risks", 0.15)]
+    tracker = make_tracker("choose_number", "how rare exactly? 1 in 100?", ranking=ranking)
+
+    events = await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
+
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_clarify"
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/ask_how_common", "/ask_risks"]
+    assert slot_events(events)["offered_entries"][:2] == ["risk_frequency", "risks_overview"]
+
+
+async def test_a_worry_typed_with_no_question_list_under_way_is_a_question(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    from actions.actions import ActionSecondOpinionPrep
+
+    dispatcher = CollectingDispatcher()
+    ranking = [("choose_worry", 0.42), ("ask_evidence", 0.3), ("ask_risks", 0.2)]
+    tracker = make_tracker("choose_worry", "what does the research say about the cement", ranking=ranking)
+
+    events = await ActionSecondOpinionPrep(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
+
+    # Not "is your fracture recent?": the research entry, which the words settle.
+    assert dispatcher.messages[0]["custom"]["kb_entry"] == "evidence_overview"
+    assert "prep_step" not in slot_events(events)
