@@ -250,9 +250,8 @@ class ActionSecondOpinionPrep(StoreAction):
         text = str(message.get("text") or "")
         step = tracker.get_slot(names.SLOT_PREP_STEP)
         worry, recent = tracker.get_slot(names.SLOT_PREP_WORRY), tracker.get_slot(names.SLOT_PREP_RECENT)
-        answers_list = intent in {names.INTENT_CHOOSE_WORRY, names.INTENT_RECENT_ANSWER}
         from_button = entity_value(message, names.ENTITY_WORRY) or entity_value(message, names.ENTITY_RECENT)
-        if answers_list and not step and not from_button:
+        if intent in names.LIST_ANSWER_INTENTS and not step and not from_button:
             # "the risks" with no list under way is a question, not an answer to one.
             return await ActionAnswerQuestion(self.service).run(dispatcher, tracker, domain)
         wants_again = entity_value(message, names.ENTITY_PREP_AGAIN) or re.search(r"\b(again|my list)\b", text, re.I)

@@ -8,6 +8,8 @@ INTENT_CHOOSE_NUMBER = "choose_number"
 INTENT_AFFIRM = "affirm"
 INTENT_CHOOSE_WORRY = "choose_worry"
 INTENT_RECENT_ANSWER = "fracture_recent_answer"
+# Answers to the question list's two questions; they mean something only while it asks.
+LIST_ANSWER_INTENTS = frozenset({INTENT_CHOOSE_WORRY, INTENT_RECENT_ANSWER})
 INTENT_FALLBACK = "nlu_fallback"
 INTENT_FEEDBACK_HELPFUL = "feedback_helpful"
 INTENT_FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"

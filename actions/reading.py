@@ -35,8 +35,7 @@ def in_context(question: Question, context: Context, prep_step: str | None) -> Q
         names.INTENT_CHOOSE_NUMBER: bool(context.offered),
         names.INTENT_FOLLOW_UP: bool(context.last_entry),
         names.INTENT_AFFIRM: bool(context.last_entry),
-        names.INTENT_CHOOSE_WORRY: bool(prep_step),
-        names.INTENT_RECENT_ANSWER: bool(prep_step),
+        **{intent: bool(prep_step) for intent in names.LIST_ANSWER_INTENTS},
     }
     out_of_context = {intent for intent, met in needs.items() if not met}
     if not out_of_context & {question.intent, *question.ranking}:
