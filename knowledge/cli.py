@@ -12,7 +12,7 @@ from knowledge import settings
 from knowledge.errors import KnowledgeError
 from knowledge.feedback import FeedbackStore, format_report
 from knowledge.repository import SqlRepository
-from knowledge.source import article_sections, check_source, export_record, load_source
+from knowledge.source import check_article_text, check_source, export_record, load_article, load_source
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,7 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="load the YAML files into the database (DATABASE_URL)")
     check = commands.add_parser("check", help="validate every entry against the rules and the article")
-    check.add_argument("--article", type=Path, default=None, help="source article (default: KB_ARTICLE_PATH)")
+    check.add_argument(
+        "--article", type=Path, default=None, help="the article's full text to check too (default: KB_ARTICLE_PATH)"
+    )
     commands.add_parser("export", help="print every entry as JSON lines from the database")
     report = commands.add_parser("report", help="entries with the most 'not helpful' votes, unanswered counts")
     report.add_argument("--limit", type=int, default=10, help="how many entries and examples to list")
@@ -50,13 +52,17 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     source = load_source(args.entries, args.terms, args.options)
-    article = args.article or settings.article_path()
-    try:
-        sections = article_sections(article.read_text(encoding="utf-8"))
-    except OSError as error:
-        print(f"error: cannot read the source article {article}: {error}", file=sys.stderr)
-        return 2
-    problems = check_source(source, sections, settings.MAX_READING_GRADE)
+    article = load_article()
+    problems = check_source(source, article.sections, settings.MAX_READING_GRADE)
+    text_path = args.article or settings.current().article_path
+    if text_path is None:
+        print("note: KB_ARTICLE_PATH is not set, so the article's own text was not checked", file=sys.stderr)
+    else:
+        try:
+            problems += check_article_text(article, text_path.read_text(encoding="utf-8"))
+        except OSError as error:
+            print(f"error: cannot read the source article {text_path}: {error}", file=sys.stderr)
+            return 2
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(source.entries)} entries, {len(source.terms)} terms: {len(problems)} problem(s)")

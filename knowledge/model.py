@@ -48,6 +48,21 @@ class TreatmentOption:
 
 
 @dataclass(frozen=True)
+class Article:
+    """Facts about the source article the entries cite; its text is not kept in the project."""
+
+    title: str
+    sections: tuple[str, ...]
+    retrieved: dt.date
+    origin: str
+    sha256: str
+    author: str = "none given"
+    published: str = "none given"
+    references: str = "none"
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class KnowledgeSource:
     """Everything the curators wrote: entries in their order, the vocabulary and the options."""
 

@@ -17,7 +17,7 @@ import yaml
 
 from knowledge import settings
 from knowledge.errors import SourceInvalid
-from knowledge.model import TERM_LABELS, WORRIES, Entry, KnowledgeSource, Term, TreatmentOption
+from knowledge.model import TERM_LABELS, WORRIES, Article, Entry, KnowledgeSource, Term, TreatmentOption
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
@@ -46,7 +46,47 @@ def load_default_source() -> KnowledgeSource:
     return load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS, settings.DEFAULT_OPTIONS)
 
 
-def fingerprint(source: KnowledgeSource) -> str:
+def load_article(path: Path | None = None) -> Article:
+    """The source article's metadata (`knowledge/article.yml` by default).
+
+    Raises:
+        SourceInvalid: the file is missing, is not YAML, or lacks a required field.
+    """
+    path = settings.DEFAULT_ARTICLE_META if path is None else path
+    doc = _read_yaml(path)
+    raw = doc.get("article") if isinstance(doc, Mapping) else None
+    if not isinstance(raw, Mapping):
+        raise SourceInvalid(f"{path}: expected a top-level 'article:' mapping")
+    missing = [name for name in ("title", "sections", "retrieved", "origin", "sha256") if not raw.get(name)]
+    if missing:
+        raise SourceInvalid(f"{path}: the article lacks {', '.join(missing)}")
+    optional = ("author", "published", "references", "kind")
+    return Article(
+        title=str(raw["title"]).strip(),
+        sections=tuple(str(s).strip() for s in raw["sections"]),
+        retrieved=_date(raw["retrieved"], "the article's retrieved"),
+        origin=" ".join(str(raw["origin"]).split()),
+        sha256=str(raw["sha256"]).strip().lower(),
+        **{name: " ".join(str(raw[name]).split()) for name in optional if raw.get(name)},
+    )
+
+
+def check_article_text(article: Article, text: str) -> list[str]:
+    """Where the article's full text disagrees with its recorded metadata; empty when it matches."""
+    problems = []
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest != article.sha256:
+        problems.append(
+            f"the article's text has changed since the entries were written (sha256 {digest[:12]}..., "
+            f"recorded {article.sha256[:12]}...): re-read it, then update knowledge/article.yml"
+        )
+    found = article_sections(text)
+    if found != list(article.sections):
+        problems.append(f"the article's sections are {found}, but knowledge/article.yml lists {list(article.sections)}")
+    return problems
+
+
+def content_version(source: KnowledgeSource) -> str:
     """A content hash of the source: equal sources give equal fingerprints."""
     payload = {
         "entries": [_entry_dict(e) for e in source.entries],
@@ -190,12 +230,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
     unknown = set(raw) - set(REQUIRED_ENTRY_FIELDS) - set(OPTIONAL_ENTRY_FIELDS)
     if unknown:
         raise SourceInvalid(f"entry {raw['id']!r} has unknown fields {', '.join(sorted(unknown))}")
-    reviewed = raw["reviewed"]
-    if not isinstance(reviewed, dt.date):
-        try:
-            reviewed = dt.date.fromisoformat(str(reviewed))
-        except ValueError as error:
-            raise SourceInvalid(f"entry {raw['id']!r}: reviewed must be a date (YYYY-MM-DD)") from error
+    reviewed = _date(raw["reviewed"], f"entry {raw['id']!r}: reviewed")
     return Entry(
         id=str(raw["id"]),
         title=" ".join(str(raw["title"]).split()),
@@ -205,6 +240,15 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         reviewed=reviewed,
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
     )
+
+
+def _date(value: Any, what: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise SourceInvalid(f"{what} must be a date (YYYY-MM-DD)") from error
 
 
 def _option(raw: Mapping[str, Any]) -> TreatmentOption:

@@ -4,13 +4,14 @@
 #   scripts/with-services.sh .venv/bin/python -m pytest
 #
 # Installs the Debian packages `postgresql` and `redis-server` when they are missing (as root),
-# makes a new database cluster and a Redis without persistence under build/services/, and
+# makes a new database cluster and a Redis without persistence in a fresh folder under $TMPDIR
+# (/tmp), not under the checkout: a clone in a private folder (mode 0700, like /root) is out of
+# reach of the `postgres` user that runs the cluster when we are root. It then
 # exports where they listen (TEST_DATABASE_URL, TEST_TRACKER_STORE_URL, TEST_REDIS_HOST,
 # TEST_REDIS_PORT) plus how to stop and start them again (the fault tests do), and
 # REQUIRE_SERVICES=1 so that tests needing them fail instead of skipping.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -29,14 +30,21 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-base="$root/build/services/$$"
-mkdir -p "$base"
+base=$(mktemp -d "${TMPDIR:-/tmp}/vertebroplasty-services.XXXXXX")
 # PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user.
 as_pg=()
 if [[ $(id -u) -eq 0 ]]; then
     chown postgres "$base"
     as_pg=(runuser -u postgres --)
 fi
+
+# Says which service failed and shows its log, before the folder (and the log) goes.
+failed() {
+    local service=$1 log=$2
+    echo "error: $service did not start; its log ($log) follows" >&2
+    cat "$log" >&2 2>/dev/null || echo "(no log was written)" >&2
+    exit 1
+}
 pg_port=$(free_port)
 redis_port=$(free_port)
 pg_data="$base/pg"
@@ -48,20 +56,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${as_pg[@]}" "$bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync >"$base/initdb.log" 2>&1
+"${as_pg[@]}" "$bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync >"$base/initdb.log" 2>&1 ||
+    failed "PostgreSQL (initdb)" "$base/initdb.log"
 pg_options="-p $pg_port -k $base -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
 pg_start=("${as_pg[@]}" "$bin/pg_ctl" -D "$pg_data" -o "$pg_options" -l "$base/pg.log" -w start)
-"${pg_start[@]}" >/dev/null
+"${pg_start[@]}" >/dev/null || failed "PostgreSQL" "$base/pg.log"
 for db in knowledge rasa; do
-    "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"
+    "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db" || failed "PostgreSQL (createdb $db)" "$base/pg.log"
 done
 redis_start=(redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no
     --daemonize yes --logfile "$base/redis.log" --dir "$base")
-"${redis_start[@]}"
+"${redis_start[@]}" || failed "Redis" "$base/redis.log"
+redis_up=no
 for _ in $(seq 50); do
-    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && redis_up=yes && break
     sleep 0.1
 done
+[[ $redis_up == yes ]] || failed "Redis" "$base/redis.log"
 
 export REQUIRE_SERVICES=1
 export TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/knowledge"
