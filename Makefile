@@ -39,25 +39,26 @@ kb-report: kb ## Entries patients found not helpful, and unanswered questions pe
 	$(PY) -m knowledge report
 
 train: setup ## Train the assistant if config, domain, data or terms changed
-	$(PY) -m bot.training
+	$(PY) -m ops.training
 
 run: kb train ## Start the action server, the Rasa server and the web server (Ctrl-C stops them)
-	$(PY) -m bot.launcher
+	$(PY) -m ops.launcher
 
 shell: kb train ## Chat with the assistant in this terminal
-	$(PY) -m bot.launcher --shell
+	$(PY) -m ops.launcher --shell
 
-lint: setup ## ruff format check, ruff lint and mypy
+lint: setup ## ruff format check, ruff lint, mypy, and the import contracts (lint-imports)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
-	$(PY) -m mypy knowledge actions bot
+	$(PY) -m mypy knowledge actions bot ops tools webapp
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup ## Reformat the code with ruff
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 validate: setup ## rasa data validate, failing on any warning
-	$(PY) -m bot.validate $(RASA_FILES)
+	$(PY) -m tools.validate $(RASA_FILES)
 
 browser: ## Install Debian's chromium for the browser tests, if it is missing
 	@[ -x $(CHROMIUM) ] || (apt-get update && apt-get install -y chromium)
@@ -66,19 +67,19 @@ pytest: kb train browser ## Unit, integration, action, end-to-end, browser and p
 	scripts/with-services.sh $(PY) -m pytest
 
 screenshots: kb train browser ## PNGs of the widget and the kiosk at phone and kiosk sizes in results/screenshots/
-	$(PY) -m tests.web.screenshots results/screenshots
+	$(PY) -m tests.e2e.browser.screenshots results/screenshots
 
 conversations: train ## Conversation tests with rasa test (every entry and the follow-ups)
-	$(RASA) test core --model $$($(PY) -c 'from bot.training import model_path; print(model_path())') \
+	$(RASA) test core --model $$($(PY) -c 'from ops.training import model_path; print(model_path())') \
 		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
 
 test: lint validate kb-check pytest conversations eval bench crossval screenshots ## Everything CI runs
 
 eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
-	$(PY) -m bot.evaluate tests/heldout/questions.yml tests/dev/questions.yml tests/dev/heldout_v1.yml
+	$(PY) -m tools.evaluate tests/data/heldout/questions.yml tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
 
 bench: kb train ## Load benchmark beside a stock rasa init assistant: results/bench/bench.{json,png}
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 crossval: $(CROSSVAL) ## NLU cross-validation (3 folds): per-intent report and confusion matrix in results/crossval
 
@@ -87,7 +88,7 @@ $(CROSSVAL): config.yml $(NLU_DATA) knowledge/terms.yml | train
 	$(RASA) test nlu --config config.yml --nlu data/nlu --cross-validation --folds 3 --out results/crossval
 
 retention: setup ## Delete conversation history older than RETENTION_DAYS (30) days; schedule it daily
-	$(PY) -m bot.retention
+	$(PY) -m ops.retention
 
 lock: ## Re-pin constraints.txt from a fresh install of requirements*.txt
 	scripts/lock.sh

@@ -23,31 +23,6 @@ def question_from(message: Mapping[str, Any]) -> Question:
     return Question(intent=intent, ranking=ranking, entity_phrases=phrases, text=str(message.get("text") or ""))
 
 
-def in_context(question: Question, context: Context, prep_step: str | None) -> Question:
-    """The question without the intents that only answer something the assistant has not said.
-
-    "2" means a choice only after choices were offered, "tell me more" or "yes" only after an
-    answer, "the risks" or "weeks ago" only while the question list is asking. Out of context
-    such an intent is dropped from the ranking; when it was the top intent, the question is
-    left unsure (the fallback intent), so the action clarifies from the intents that remain.
-    """
-    needs = {
-        names.INTENT_CHOOSE_NUMBER: bool(context.offered),
-        names.INTENT_FOLLOW_UP: bool(context.last_entry),
-        names.INTENT_AFFIRM: bool(context.last_entry),
-        **{intent: bool(prep_step) for intent in names.LIST_ANSWER_INTENTS},
-    }
-    out_of_context = {intent for intent, met in needs.items() if not met}
-    if not out_of_context & {question.intent, *question.ranking}:
-        return question
-    return Question(
-        intent=names.INTENT_FALLBACK if question.intent in out_of_context else question.intent,
-        ranking=[intent for intent in question.ranking if intent not in out_of_context],
-        entity_phrases=question.entity_phrases,
-        text=question.text,
-    )
-
-
 def context_from(slots: Mapping[str, Any]) -> Context:
     """The conversation's context, from the slots the actions keep."""
     return Context(

@@ -1,9 +1,11 @@
 """Names shared with the domain: intents, slots, responses and actions used from Python."""
 
+from knowledge.payloads import HOW_DIFFERENT_INTENT
+
 # Intents whose meaning depends on the conversation so far.
 INTENT_FOLLOW_UP = "ask_follow_up"
 INTENT_WHAT_ABOUT = "ask_what_about"
-INTENT_HOW_DIFFERENT = "ask_how_different"
+INTENT_HOW_DIFFERENT = HOW_DIFFERENT_INTENT
 INTENT_CHOOSE_NUMBER = "choose_number"
 INTENT_AFFIRM = "affirm"
 INTENT_CHOOSE_WORRY = "choose_worry"
@@ -12,8 +14,6 @@ INTENT_RECENT_ANSWER = "fracture_recent_answer"
 LIST_ANSWER_INTENTS = frozenset({INTENT_CHOOSE_WORRY, INTENT_RECENT_ANSWER})
 INTENT_FALLBACK = "nlu_fallback"
 INTENT_FEEDBACK_HELPFUL = "feedback_helpful"
-INTENT_FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
-INTENT_OUT_OF_SCOPE = "out_of_scope"
 INTENT_PREP = "ask_second_opinion_prep"
 INTENT_DENY = "deny"
 
@@ -44,7 +44,6 @@ UTTER_COMPARE_INTRO = "utter_compare_intro"
 UTTER_COMPARE_OPTION = "utter_compare_option"
 
 # Entities that buttons carry.
-ENTITY_TREATMENT = "treatment"
 ENTITY_WORRY = "worry"
 ENTITY_RECENT = "recent"
 ENTITY_PREP_AGAIN = "prep_again"

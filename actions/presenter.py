@@ -6,13 +6,13 @@ use and fills it with entry data.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from actions import names
 from knowledge.model import Entry
-from knowledge.service import Answer, Clarification, OptionRow, VisitQuestion
+from knowledge.payloads import entry_payload
+from knowledge.service import Answer, Clarification, ComparisonRow, VisitQuestion
 
 # Channels whose front end renders the citation from the `custom` payload (the web widget).
 CITATION_CHANNELS = frozenset({"rest", "socketio"})
@@ -20,13 +20,6 @@ CITATION_CHANNELS = frozenset({"rest", "socketio"})
 TEXT_ONLY_CHANNELS = frozenset({"twilio", "twilio_voice", "sms", "whatsapp"})
 
 Message = dict[str, Any]
-
-
-def entry_payload(entry: Entry) -> str:
-    """The button payload that asks for this entry, exactly as a typed question would."""
-    if entry.intent:
-        return f"/{entry.intent}"
-    return f"/{names.INTENT_HOW_DIFFERENT}" + json.dumps({names.ENTITY_TREATMENT: entry.compares})
 
 
 def buttons_for(entries: Iterable[Entry]) -> list[dict[str, str]]:
@@ -80,7 +73,7 @@ def visit_list_messages(questions: Sequence[VisitQuestion], channel: str) -> lis
     return [message]
 
 
-def comparison_messages(rows: Sequence[OptionRow], channel: str) -> list[Message]:
+def comparison_messages(rows: Sequence[ComparisonRow], channel: str) -> list[Message]:
     """The options side by side: the same points for each, each row citing its entries' sections."""
     messages: list[Message] = [{"response": names.UTTER_COMPARE_INTRO}]
     for row in rows:

@@ -3,7 +3,7 @@
 Rasa 3.6's `RedisLockStore` reads a conversation's ticket lock, changes it in Python and writes
 it back. Two servers issuing tickets for one conversation at the same moment both read "no
 lock", both get ticket 0 and both handle their message at once; the second to save overwrites
-the first's events (measured: tests/production/test_scale_out.py lost a message that way).
+the first's events (measured: tests/e2e/production/test_scale_out.py lost a message that way).
 Here each read-change-write runs under Redis WATCH/MULTI and is retried when another server
 changed the lock in between. A lock also expires in Redis with its last ticket, and an empty
 lock is deleted, so a waiting message whose own ticket ran out fails at once (and the patient

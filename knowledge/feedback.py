@@ -70,7 +70,7 @@ class FeedbackStore:
         Raises:
             KnowledgeUnavailable: the database cannot be written.
         """
-        kept = text[:MAX_TEXT] if text and settings.keep_unanswered_text() else None
+        kept = text[:MAX_TEXT] if text and settings.current().keep_unanswered_text else None
         self._write(UnansweredRow(day=self._clock().date(), reason=reason, text=kept))
 
     def report(self, limit: int = 10) -> CuratorReport:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -15,7 +17,7 @@ from knowledge import settings
 from knowledge.db import Base, EntryRow, MetaRow, OptionRow, RelatedRow, SynonymRow, TermRow, make_engine
 from knowledge.errors import KnowledgeUnavailable
 from knowledge.model import Entry, KnowledgeSource, Term, TreatmentOption
-from knowledge.source import fingerprint
+from knowledge.source import content_version
 
 VERSION_KEY = "version"
 KB_TABLES = [t.__table__ for t in (EntryRow, RelatedRow, TermRow, SynonymRow, OptionRow)]
@@ -47,7 +49,7 @@ class InMemoryRepository:
     def __init__(self, source: KnowledgeSource) -> None:
         """Hold `source`."""
         self._source = source
-        self._version = fingerprint(source)
+        self._version = content_version(source)
 
     def version(self) -> str:
         """The content hash of the source."""
@@ -70,7 +72,7 @@ class SqlRepository:
     def engine(self) -> Engine:
         """The engine, created on first use."""
         if self._engine is None:
-            self._engine = make_engine(self._url or settings.database_url())
+            self._engine = make_engine(self._url or settings.current().database_url)
         return self._engine
 
     def dispose(self) -> None:
@@ -81,33 +83,23 @@ class SqlRepository:
 
     def version(self) -> str:
         """The stored content hash."""
-        try:
-            with Session(self.engine, future=True) as session:
-                value = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
-        except SQLAlchemyError as error:
-            raise KnowledgeUnavailable(
-                f"cannot read the knowledge database (is it built and reachable?): {type(error).__name__}"
-            ) from error
+        with _reading(), Session(self.engine, future=True) as session:
+            value = session.scalar(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
         if value is None:
             raise KnowledgeUnavailable("the knowledge database has not been built (python -m knowledge build)")
         return str(value)
 
     def load(self) -> KnowledgeSource:
         """Every entry and term, in the curators' order."""
-        try:
-            with Session(self.engine, future=True) as session:
-                entries = session.scalars(select(EntryRow).order_by(EntryRow.position)).all()
-                terms = session.scalars(select(TermRow).order_by(TermRow.position)).all()
-                options = session.scalars(select(OptionRow).order_by(OptionRow.position)).all()
-                return KnowledgeSource(
-                    entries=tuple(_entry(row) for row in entries),
-                    terms=tuple(_term(row) for row in terms),
-                    options=tuple(_option(row) for row in options),
-                )
-        except SQLAlchemyError as error:
-            raise KnowledgeUnavailable(
-                f"cannot read the knowledge database (is it built and reachable?): {type(error).__name__}"
-            ) from error
+        with _reading(), Session(self.engine, future=True) as session:
+            entries = session.scalars(select(EntryRow).order_by(EntryRow.position)).all()
+            terms = session.scalars(select(TermRow).order_by(TermRow.position)).all()
+            options = session.scalars(select(OptionRow).order_by(OptionRow.position)).all()
+            return KnowledgeSource(
+                entries=tuple(_entry(row) for row in entries),
+                terms=tuple(_term(row) for row in terms),
+                options=tuple(_option(row) for row in options),
+            )
 
     def replace(self, source: KnowledgeSource) -> bool:
         """Make the stored knowledge base equal to `source`, in one transaction.
@@ -115,8 +107,8 @@ class SqlRepository:
         Returns:
             True if anything changed, False if it was already up to date.
         """
-        _ensure_sqlite_folder(self._url or settings.database_url())
-        version = fingerprint(source)
+        _ensure_sqlite_folder(self._url or settings.current().database_url)
+        version = content_version(source)
         with Session(self.engine, future=True) as session, session.begin():
             connection = session.connection()
             Base.metadata.create_all(connection, tables=[MetaRow.__table__])
@@ -133,6 +125,17 @@ class SqlRepository:
             session.add_all(_option_row(position, o) for position, o in enumerate(source.options))
             session.add(MetaRow(key=VERSION_KEY, value=version))
         return True
+
+
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """Turn a database failure into the named error the callers handle, naming only its kind."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise KnowledgeUnavailable(
+            f"cannot read the knowledge database (is it built and reachable?): {type(error).__name__}"
+        ) from error
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -64,7 +64,7 @@ class VisitQuestion:
 
 
 @dataclass(frozen=True)
-class OptionRow:
+class ComparisonRow:
     """One option of the comparison, with the entries it cites."""
 
     option: TreatmentOption
@@ -89,15 +89,6 @@ class KnowledgeService:
         if self._catalog is None or self._catalog.version != version:
             self._catalog = Catalog(self._repository.load(), version)
         return self._catalog
-
-    def answer(self, entry_id: str, context: Context = Context()) -> Answer:
-        """Answer with a known entry.
-
-        Raises:
-            EntryNotFound: no entry has this id.
-        """
-        catalog = self.catalog()
-        return self._answer(catalog, catalog.get(entry_id), context)
 
     def for_intent(self, question: Question, context: Context = Context()) -> Resolution:
         """The entry for the question's intent, narrowed to a more specific one the patient named."""
@@ -198,10 +189,12 @@ class KnowledgeService:
             VisitQuestion(e.visit_question, e) for e in self.catalog().entries if e.worry in wanted and e.visit_question
         )
 
-    def comparison(self) -> tuple[OptionRow, ...]:
+    def comparison(self) -> tuple[ComparisonRow, ...]:
         """The treatment options side by side, each with the entries it draws from."""
         catalog = self.catalog()
-        return tuple(OptionRow(o, tuple(catalog.get(e) for e in o.entries if catalog.has(e))) for o in catalog.options)
+        return tuple(
+            ComparisonRow(o, tuple(catalog.get(e) for e in o.entries if catalog.has(e))) for o in catalog.options
+        )
 
     def _answer(self, catalog: Catalog, entry: Entry, context: Context) -> Answer:
         related = [r for r in entry.related if catalog.has(r) and r != entry.id]

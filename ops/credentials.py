@@ -47,7 +47,7 @@ PLATFORMS = (
     Platform(
         "telegram",
         "Telegram",
-        "bot.messaging.GuardedTelegramInput",
+        "bot.channels.messaging.GuardedTelegramInput",
         {
             "access_token": "TELEGRAM_ACCESS_TOKEN",
             "verify": "TELEGRAM_VERIFY",
@@ -58,14 +58,14 @@ PLATFORMS = (
     Platform(
         "slack",
         "Slack",
-        "bot.messaging.GuardedSlackInput",
+        "bot.channels.messaging.GuardedSlackInput",
         {"slack_token": "SLACK_TOKEN", "slack_signing_secret": "SLACK_SIGNING_SECRET"},
         {"slack_channel": "SLACK_CHANNEL"},
     ),
     Platform(
         "facebook",
         "Facebook Messenger",
-        "bot.messaging.GuardedFacebookInput",
+        "bot.channels.messaging.GuardedFacebookInput",
         {
             "verify": "FACEBOOK_VERIFY",
             "secret": "FACEBOOK_SECRET",
@@ -75,7 +75,7 @@ PLATFORMS = (
     Platform(
         "twilio",
         "Twilio (SMS, WhatsApp)",
-        "bot.messaging.GuardedTwilioInput",
+        "bot.channels.messaging.GuardedTwilioInput",
         {
             "account_sid": "TWILIO_ACCOUNT_SID",
             "auth_token": "TWILIO_AUTH_TOKEN",
@@ -110,7 +110,7 @@ def write_credentials(base_file: Path, out_file: Path, env: Mapping[str, str] | 
     """Write the effective credentials file; returns the platforms it switched on."""
     base = yaml.safe_load(base_file.read_text(encoding="utf-8")) or {}
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    header = f"# Written at start by bot/launcher.py from {base_file.name} and the environment; do not edit.\n"
+    header = f"# Written at start by ops/launcher.py from {base_file.name} and the environment; do not edit.\n"
     # Written aside and renamed, so a server starting at the same moment never reads half a file.
     partial = out_file.with_name(f".{out_file.name}.{os.getpid()}")
     partial.write_text(header + yaml.safe_dump(effective_credentials(base, env), sort_keys=False), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Starts the action server, the Rasa server and the web server, waits until they answer, and stops them together.
 
-`python -m bot.launcher` runs all three until Ctrl-C (behind `make run`); `--shell` chats in the
+`python -m ops.launcher` runs all three until Ctrl-C (behind `make run`); `--shell` chats in the
 terminal instead of serving; tests and the evaluation use `running_assistant()`, which starts the
 web server (widget demo page and kiosk) only when asked.
 """
@@ -14,56 +14,26 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.platforms import enabled_platforms, half_configured, write_credentials
-from bot.stores import store_defaults, write_endpoints
-from bot.training import ROOT, model_path
+from ops import settings
+from ops.credentials import enabled_platforms, half_configured, write_credentials
+from ops.endpoints import store_defaults, write_endpoints
+from ops.paths import CREDENTIALS, ROOT, VAR
+from ops.settings import Ports
+from ops.training import model_path
 
-CREDENTIALS = ROOT / "bot" / "credentials.yml"
 # Written at every start from CREDENTIALS plus the messaging platforms whose variables are set.
-EFFECTIVE_CREDENTIALS = ROOT / "var" / "credentials.yml"
+EFFECTIVE_CREDENTIALS = VAR / "credentials.yml"
 START_TIMEOUT_S = 180.0
+# How long a server may take to stop after SIGTERM before it is killed.
+STOP_GRACE_S = 10.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-
-
-@dataclass(frozen=True)
-class Ports:
-    """Where the servers listen, on the loopback interface by default."""
-
-    rasa: int = 5005
-    actions: int = 5055
-    host: str = "127.0.0.1"
-    web: int = 8080
-
-    @classmethod
-    def from_env(cls) -> Ports:
-        """`RASA_PORT`, `ACTION_PORT`, `BIND_HOST` and `WEB_PORT`, with the defaults above."""
-        return cls(
-            rasa=int(os.environ.get("RASA_PORT", cls.rasa)),
-            actions=int(os.environ.get("ACTION_PORT", cls.actions)),
-            host=os.environ.get("BIND_HOST", cls.host),
-            web=int(os.environ.get("WEB_PORT", cls.web)),
-        )
-
-    @property
-    def rasa_url(self) -> str:
-        """Base URL of the Rasa server."""
-        return f"http://{self.host}:{self.rasa}"
-
-    @property
-    def actions_url(self) -> str:
-        """Base URL of the action server."""
-        return f"http://{self.host}:{self.actions}"
-
-    @property
-    def web_url(self) -> str:
-        """Base URL of the web server (widget demo page and kiosk)."""
-        return f"http://{self.host}:{self.web}"
 
 
 def server_environment(ports: Ports, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -115,9 +85,9 @@ def rasa_command(
     env = os.environ if env is None else env
     common = ["--model", str(model), "--endpoints", str(write_endpoints(env))]
     if terminal_chat:
-        return [sys.executable, "-m", "rasa", "shell", *common]
+        return [sys.executable, "-m", "bot", "shell", *common]
     return [
-        sys.executable, "-m", "rasa", "run", *common,
+        sys.executable, "-m", "bot", "run", *common,
         "--credentials", str(EFFECTIVE_CREDENTIALS), "--interface", ports.host, "--port", str(ports.rasa),
         *api_arguments(env),
     ]  # fmt: skip
@@ -125,7 +95,7 @@ def rasa_command(
 
 def web_command() -> list[str]:
     """The command that starts the web server (it reads its settings from the environment)."""
-    return [sys.executable, "-m", "bot.web"]
+    return [sys.executable, "-m", "webapp"]
 
 
 def web_environment(ports: Ports, env: dict[str, str]) -> dict[str, str]:
@@ -205,8 +175,7 @@ def running_assistant(
         wait_until_up(f"{ports.rasa_url}/", processes["rasa"], START_TIMEOUT_S)
         yield Running(ports, {name: process.pid for name, process in processes.items()}, env)
     finally:
-        for process in reversed(processes.values()):
-            stop_process(process)
+        stop_processes(processes.values())
 
 
 def start_process(
@@ -220,29 +189,51 @@ def start_process(
         return subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server and its children: SIGTERM, then SIGKILL after 15 s."""
-    if process.poll() is not None:
+def stop_processes(processes: Iterable[subprocess.Popen[bytes]], grace_s: float = STOP_GRACE_S) -> None:
+    """Stop servers and their children together: SIGTERM to each, then SIGKILL to any left after `grace_s`.
+
+    All get the signal at once, so stopping takes at most `grace_s` (plus a moment), however many
+    there are; a second Ctrl-C meanwhile does not leave any running.
+    """
+    running = [p for p in processes if p.poll() is None]
+    if not running:
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main_thread else None
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def stop_process(process: subprocess.Popen[bytes], grace_s: float = STOP_GRACE_S) -> None:
+    """Stop one server and its children (see `stop_processes`)."""
+    stop_processes([process], grace_s)
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until Ctrl-C, or chat in the terminal with `--shell`."""
-    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ops.launcher", description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in this terminal")
     parser.add_argument(
         "--only", choices=["rasa", "actions"], help="run one server in the foreground (one per container)"
     )
     args = parser.parse_args(argv)
-    ports = Ports.from_env()
+    ports = settings.current().ports
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if args.shell:

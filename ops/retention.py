@@ -1,4 +1,4 @@
-"""Deletes conversation history older than N days: `python -m bot.retention --days N` (`make retention`).
+"""Deletes conversation history older than N days: `python -m ops.retention --days N` (`make retention`).
 
 - Conversation events in the SQL tracker store (`TRACKER_STORE_URL`, Rasa's `events` table)
   older than the cut-off are deleted. A conversation still going on keeps its recent events.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -24,10 +23,10 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_e
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from knowledge import settings
+from knowledge import settings as knowledge_settings
 from knowledge.db import UnansweredRow
+from ops import settings
 
-DEFAULT_DAYS = 30
 # Rasa's SQLTrackerStore table, only the columns this needs.
 EVENTS = Table(
     "events",
@@ -44,11 +43,6 @@ class Purged:
 
     events: int
     unanswered_texts: int
-
-
-def retention_days() -> int:
-    """How many days of history to keep (`RETENTION_DAYS`, 30 by default)."""
-    return int(os.environ.get("RETENTION_DAYS", "").strip() or DEFAULT_DAYS)
 
 
 def purge_events(tracker_store_url: str, before: float) -> int:
@@ -82,21 +76,23 @@ def purge(days: int, now: float | None = None) -> Purged:
     if days < 1:
         raise ValueError("keep at least one day")
     cutoff = (time.time() if now is None else now) - days * 86400
-    tracker_store_url = os.environ.get("TRACKER_STORE_URL", "").strip()
+    tracker_store_url = settings.current().tracker_store_url
     return Purged(
         events=purge_events(tracker_store_url, cutoff) if tracker_store_url else 0,
         unanswered_texts=clear_unanswered_texts(
-            settings.database_url(), dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).date()
+            knowledge_settings.current().database_url, dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).date()
         ),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run once and say how much was removed."""
-    parser = argparse.ArgumentParser(prog="python -m bot.retention", description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=int, default=None, help=f"days to keep (RETENTION_DAYS, {DEFAULT_DAYS})")
+    parser = argparse.ArgumentParser(prog="python -m ops.retention", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--days", type=int, default=None, help=f"days to keep (RETENTION_DAYS, {settings.DEFAULT_RETENTION_DAYS})"
+    )
     args = parser.parse_args(argv)
-    days = args.days if args.days is not None else retention_days()
+    days = args.days if args.days is not None else settings.current().retention_days
     try:
         purged = purge(days)
     except ValueError as error:
@@ -105,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as error:
         print(f"error: cannot reach a database ({type(error).__name__})", file=sys.stderr)
         return 1
-    store = "the SQL tracker store" if os.environ.get("TRACKER_STORE_URL", "").strip() else "no SQL tracker store"
+    store = "the SQL tracker store" if settings.current().tracker_store_url else "no SQL tracker store"
     print(
         f"kept {days} days: deleted {purged.events} conversation events ({store}), "
         f"cleared {purged.unanswered_texts} unanswered message texts"

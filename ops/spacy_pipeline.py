@@ -1,7 +1,7 @@
 """Builds the project's own spaCy pipeline: blank English plus an entity ruler from `knowledge/terms.yml`.
 
 There is no pretrained English model to download here, so Rasa's `SpacyNLP` loads this
-pipeline from a folder (`config.yml` names it). Run `python -m bot.spacy_pipeline DIR`.
+pipeline from a folder (`config.yml` names it). Run `python -m ops.spacy_pipeline DIR`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from spacy.language import Language
 from knowledge import settings
 from knowledge.model import Term
 from knowledge.source import load_source
+from ops.paths import BUILD
 
-DEFAULT_DIR = settings.REPO_ROOT / "build" / "spacy_pipeline"
+DEFAULT_DIR = BUILD / "spacy_pipeline"
 
 
 def ruler_patterns(terms: Iterable[Term]) -> list[dict[str, Any]]:
@@ -37,7 +38,7 @@ def build_pipeline(terms: Iterable[Term]) -> Language:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the pipeline into a folder."""
-    parser = argparse.ArgumentParser(prog="python -m bot.spacy_pipeline", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ops.spacy_pipeline", description=__doc__)
     parser.add_argument("output", type=Path, nargs="?", default=DEFAULT_DIR)
     args = parser.parse_args(argv)
     source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)

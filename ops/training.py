@@ -1,4 +1,4 @@
-"""Trains the assistant only when what it learns from changed: `python -m bot.training`.
+"""Trains the assistant only when what it learns from changed: `python -m ops.training`.
 
 The model is named after a hash of its inputs (config, domain, training data, the spaCy
 pipeline's terms and builder), so an unchanged checkout reuses `models/<hash>.tar.gz`.
@@ -15,25 +15,23 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.spacy_pipeline import DEFAULT_DIR as SPACY_DIR
-from bot.spacy_pipeline import build_pipeline
 from knowledge import settings
 from knowledge.source import load_source
+from ops.paths import CONFIG, DATA, DOMAIN, MODELS, ROOT
+from ops.spacy_pipeline import DEFAULT_DIR as SPACY_DIR
+from ops.spacy_pipeline import build_pipeline
 
-ROOT = settings.REPO_ROOT
-MODELS_DIR = ROOT / "models"
-DOMAIN = ROOT / "bot" / "domain.yml"
-CONFIG = ROOT / "config.yml"
+PIPELINE_BUILDER = ROOT / "ops" / "spacy_pipeline.py"
 KEEP_MODELS = 3
 
 
 def training_inputs() -> list[Path]:
     """Every file whose content shapes the trained model."""
-    data = sorted((ROOT / "data").rglob("*.yml"))
-    return [CONFIG, DOMAIN, *data, settings.DEFAULT_TERMS, ROOT / "bot" / "spacy_pipeline.py"]
+    data = sorted(DATA.rglob("*.yml"))
+    return [CONFIG, DOMAIN, *data, settings.DEFAULT_TERMS, PIPELINE_BUILDER]
 
 
-def fingerprint(paths: Iterable[Path]) -> str:
+def inputs_fingerprint(paths: Iterable[Path]) -> str:
     """A hash of the files' paths and contents."""
     digest = hashlib.sha256()
     for path in paths:
@@ -44,12 +42,12 @@ def fingerprint(paths: Iterable[Path]) -> str:
 
 def model_path() -> Path:
     """Where the model for the current inputs is (or will be) stored."""
-    return MODELS_DIR / f"{fingerprint(training_inputs())}.tar.gz"
+    return MODELS / f"{inputs_fingerprint(training_inputs())}.tar.gz"
 
 
 def ensure_spacy_pipeline() -> None:
     """Build the spaCy pipeline folder unless it was built from the current terms."""
-    terms_hash = fingerprint([settings.DEFAULT_TERMS, ROOT / "bot" / "spacy_pipeline.py"])
+    terms_hash = inputs_fingerprint([settings.DEFAULT_TERMS, PIPELINE_BUILDER])
     stamp = SPACY_DIR / ".terms-hash"
     if stamp.exists() and stamp.read_text() == terms_hash:
         return
@@ -69,8 +67,8 @@ def train() -> Path:
         return target
     command = [
         sys.executable, "-m", "rasa", "train",
-        "--config", str(CONFIG), "--domain", str(DOMAIN), "--data", str(ROOT / "data"),
-        "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
+        "--config", str(CONFIG), "--domain", str(DOMAIN), "--data", str(DATA),
+        "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
     ]  # fmt: skip
     subprocess.run(command, check=True, cwd=ROOT)
     _prune_old_models(keep=target)
@@ -78,7 +76,7 @@ def train() -> Path:
 
 
 def _prune_old_models(keep: Path) -> None:
-    models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    models = sorted(MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [m for m in models if m != keep][KEEP_MODELS - 1 :]:
         old.unlink()
 

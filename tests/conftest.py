@@ -16,7 +16,7 @@ from knowledge.service import KnowledgeService
 from knowledge.source import load_default_source
 
 # Shared conversation walks assert inside; let pytest explain their failures as in a test.
-pytest.register_assert_rewrite("tests.flows")
+pytest.register_assert_rewrite("tests.e2e.flows")
 
 ROOT = settings.REPO_ROOT
 

@@ -1,6 +1,6 @@
 """Load benchmark: this assistant and a stock `rasa init` assistant, side by side, in one run.
 
-`python -m bot.bench` (behind `make bench`) measures, for both assistants on this machine:
+`python -m tools.bench` (behind `make bench`) measures, for both assistants on this machine:
 full training time, start-up time (process start to first answer), latency percentiles and
 messages per second at 1, 10 and 50 concurrent users sending a realistic mix of questions
 and follow-ups over the REST channel, errors, and the resident memory of each server. The
@@ -31,10 +31,12 @@ from typing import Any
 
 import aiohttp
 
-from bot.launcher import Ports, running_assistant, server_environment, start_process, stop_process, wait_until_up
-from bot.rest_client import free_port, send
-from bot.training import CONFIG, DOMAIN, ensure_spacy_pipeline, fingerprint, training_inputs
 from knowledge import settings
+from ops.launcher import running_assistant, server_environment, start_process, stop_process, wait_until_up
+from ops.paths import CONFIG, DOMAIN
+from ops.settings import Ports
+from ops.training import ensure_spacy_pipeline, inputs_fingerprint, training_inputs
+from tools.rest_client import free_port, send
 
 ROOT = settings.REPO_ROOT
 OUT_DIR = ROOT / "results" / "bench"
@@ -176,7 +178,7 @@ def training_time(remeasure: bool) -> dict[str, Any]:
     Measured once per set of training inputs and kept in build/, so that later runs reuse it;
     `remeasure` trains again.
     """
-    record = BUILD_DIR / f"training-{fingerprint(training_inputs())}.json"
+    record = BUILD_DIR / f"training-{inputs_fingerprint(training_inputs())}.json"
     if record.exists() and not remeasure:
         return dict(json.loads(record.read_text()))
     ensure_spacy_pipeline()
@@ -341,7 +343,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, start, load and measure both assistants; write JSON and a plot; print the table."""
-    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "20")))
     parser.add_argument("--users", type=lambda s: [int(n) for n in s.split(",")], default=list(USERS))
     parser.add_argument("--retrain", action="store_true", help="measure the training time again")

@@ -1,12 +1,12 @@
 """Runs patient questions through the running assistant and reports accuracy beside two baselines.
 
-`python -m bot.evaluate tests/heldout/questions.yml tests/dev/*.yml` (behind `make eval`) starts
+`python -m tools.evaluate tests/data/heldout/questions.yml tests/data/dev/*.yml` (behind `make eval`) starts
 both servers on free ports, sends each question as the first message of a new conversation on
 the REST channel, and compares the `kb_entry` of the reply with the expected entry. The first
 file is the blind held-out set, never used for training or tuning; the others are development
 sets, read while improving the training data, reported so that the gap between them shows.
 The same questions go to two baselines (a BM25 search box and a TF-IDF + logistic-regression
-classifier, see `bot/baselines.py`), printed beside the assistant with a 95% interval, a verdict
+classifier, see `tools/baselines.py`), printed beside the assistant with a 95% interval, a verdict
 on each measure and a paired test; the red-flag set goes through the same channel. It measures
 and reports; it does not fail when a baseline does better.
 """
@@ -25,14 +25,15 @@ from pathlib import Path
 import yaml
 from scipy.stats import binomtest
 
-from bot.baselines import Predictor, bm25_search, nlu_examples, tfidf_classifier
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import free_port, send
 from knowledge import settings
 from knowledge.model import Entry
 from knowledge.source import load_default_source, reading_grade
+from ops.launcher import running_assistant
+from ops.settings import Ports
+from tools.baselines import Predictor, bm25_search, nlu_examples, tfidf_classifier
+from tools.rest_client import free_port, send
 
-RED_FLAGS = settings.REPO_ROOT / "tests" / "safety" / "red_flags.yml"
+RED_FLAGS = settings.REPO_ROOT / "tests" / "data" / "safety" / "red_flags.yml"
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class QuestionSet:
 
     @classmethod
     def load(cls, path: Path) -> QuestionSet:
-        """Read a question file (see tests/heldout/questions.yml for the format)."""
+        """Read a question file (see tests/data/heldout/questions.yml for the format)."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         questions = [(str(q["text"]), str(q["entry"])) for q in data["questions"]]
         return cls(path, questions, [str(text) for text in data.get("out_of_scope") or []])
@@ -272,7 +273,7 @@ def compare(systems: list[Answers]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the assistant, evaluate every question file, print the reports."""
-    parser = argparse.ArgumentParser(prog="python -m bot.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.evaluate", description=__doc__)
     parser.add_argument("questions", type=Path, nargs="+", help="question files; the first is the blind held-out one")
     parser.add_argument("--red-flags", type=Path, default=RED_FLAGS, help="the red-flag set (%(default)s)")
     args = parser.parse_args(argv)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from actions import names
-from bot.guard import GUARD_RESPONSES
+from bot.channels.guard import GUARD_RESPONSES
 from bot.safety.red_flags import RED_FLAG_INTENT
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")

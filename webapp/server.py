@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class WebSettings:
-    """Where the web server listens, where the Rasa server is, and the kiosk's privacy timers."""
+    """The web server's settings: where it listens, the Rasa server, the kiosk's privacy timers, the proxy secret."""
 
     port: int = 8080
     host: str = "127.0.0.1"
@@ -60,6 +60,7 @@ class WebSettings:
     kiosk_idle_s: float = 120.0
     kiosk_warning_s: float = 30.0
     allowed_origins: tuple[str, ...] = ()
+    forwarded_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls) -> WebSettings:
@@ -75,6 +76,7 @@ class WebSettings:
             kiosk_idle_s=float(os.environ.get("KIOSK_IDLE_SECONDS", cls.kiosk_idle_s)),
             kiosk_warning_s=float(os.environ.get("KIOSK_WARNING_SECONDS", cls.kiosk_warning_s)),
             allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            forwarded_secret=os.environ.get("SANIC_FORWARDED_SECRET", "").strip(),
         )
 
 
@@ -164,7 +166,7 @@ def forwarded_for(request: web.Request) -> dict[str, str]:
     one per-address rate limit. Rasa's Sanic believes the header only with `SANIC_FORWARDED_SECRET`
     (the launcher sets one for both servers), so a client cannot forge its address.
     """
-    secret = os.environ.get("SANIC_FORWARDED_SECRET", "").strip()
+    secret = WebSettings.from_env().forwarded_secret
     if not secret or not request.remote:
         return {}
     address = f"[{request.remote}]" if ":" in request.remote else request.remote
@@ -230,7 +232,7 @@ async def _qr(request: web.Request) -> web.Response:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until stopped (the launcher starts this as its third process)."""
-    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m webapp", description=__doc__)
     parser.parse_args(argv)
     settings = WebSettings.from_env()
     web.run_app(make_app(settings), host=settings.host, port=settings.port, print=None)

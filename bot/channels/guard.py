@@ -9,7 +9,6 @@ and it is understood as ordinary text.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,14 +22,6 @@ class Limits:
 
     max_chars: int = DEFAULT_MAX_CHARS
     max_words: int = DEFAULT_MAX_WORDS
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        """`MAX_MESSAGE_CHARS` and `MAX_MESSAGE_WORDS`, with the defaults above."""
-        return cls(
-            max_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "") or DEFAULT_MAX_CHARS),
-            max_words=int(os.environ.get("MAX_MESSAGE_WORDS", "") or DEFAULT_MAX_WORDS),
-        )
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,17 @@
-"""The REST and socket.io channels with the message guard and rate limits in front of Rasa.
+"""What every channel puts in front of Rasa: the message guard, the rate limits and the apology.
 
-Named `rest` and `socketio` like Rasa's own, so URLs and channel names stay the same. Each
-wraps the `on_new_message` callback: a refused message is answered here and never reaches
-NLU, and when the assistant sends nothing back (the action server is down), fails (the lock
-store is down) or takes longer than `REPLY_TIMEOUT_S` (the action server hangs), the patient
-gets a short apology instead of silence. Requests over the rate limits get 429 (REST) or the
-apology (socket.io messages). Nothing here logs what a patient wrote.
+Every channel wraps Rasa's `on_new_message` callback with `guarded()`: a refused message is
+answered here and never reaches NLU, and when the assistant sends nothing back (the action
+server is down), fails (the lock store is down) or takes longer than `REPLY_TIMEOUT_S` (the
+action server hangs), the patient gets a short apology instead of silence. Requests over the
+rate limits get 429 (REST) or the apology (socket.io messages). Nothing here logs what a
+patient wrote.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -22,27 +19,20 @@ from typing import Any
 
 import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_speedups
-from bot.guard import UTTER_UNAVAILABLE, Limits, MessageGuard
-from bot.ratelimit import RateLimiter, RateLimits
+from bot import settings
+from bot.channels.guard import UTTER_UNAVAILABLE, MessageGuard
+from bot.channels.ratelimit import RateLimiter
+from knowledge.payloads import entry_payloads
 from knowledge.source import load_default_source
 
 logger = logging.getLogger(__name__)
-DOMAIN = Path(__file__).with_name("domain.yml")
+DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-DEFAULT_REPLY_TIMEOUT_S = 30.0
 PUBLIC_PATHS = ("/webhooks/", "/socket.io")
-
-
-def reply_timeout_s() -> float:
-    """How long a reply may take before the patient gets the apology (`REPLY_TIMEOUT_S`, 30 s)."""
-    return float(os.environ.get("REPLY_TIMEOUT_S", "").strip() or DEFAULT_REPLY_TIMEOUT_S)
 
 
 @cache
@@ -61,11 +51,7 @@ def button_payloads() -> Iterator[str]:
         for variation in variations:
             for button in variation.get("buttons") or []:
                 yield str(button["payload"])
-    for entry in load_default_source().entries:
-        if entry.intent:
-            yield f"/{entry.intent}"
-        elif entry.compares:
-            yield "/ask_how_different" + json.dumps({"treatment": entry.compares})
+    yield from entry_payloads(load_default_source().entries)
 
 
 class _CountingOutput(OutputChannel):
@@ -89,12 +75,7 @@ def guarded(
     sender_limiter: RateLimiter | None = None,
     timeout_s: float | None = None,
 ) -> OnNewMessage:
-    """Wrap Rasa's callback with the guard, the per-sender limit and the apology for silence or failure.
-
-    Every channel is set up through here when the server starts, so this is also where the
-    server's speed-up is installed.
-    """
-    rasa_speedups.install()
+    """Wrap Rasa's callback with the guard, the per-sender limit and the apology for silence or failure."""
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
@@ -109,7 +90,7 @@ def guarded(
         message.text = verdict.text
         counting = _CountingOutput(output)
         message.output_channel = counting
-        limit = reply_timeout_s() if timeout_s is None else timeout_s
+        limit = settings.current().reply_timeout_s if timeout_s is None else timeout_s
         try:
             await asyncio.wait_for(on_new_message(message), timeout=limit)
         except asyncio.TimeoutError:
@@ -128,7 +109,7 @@ def guarded(
 
 def guard_from_env() -> MessageGuard:
     """The guard with the assistant's own button payloads and the limits from the environment."""
-    return MessageGuard(button_payloads(), Limits.from_env())
+    return MessageGuard(button_payloads(), settings.current().limits)
 
 
 def client_address(request: Request) -> str:
@@ -153,82 +134,13 @@ async def _limit_addresses(request: Request) -> HTTPResponse | None:
     return too_many(None, limiter.retry_after(address))
 
 
-def _install_address_limit(blueprint: Blueprint) -> Blueprint:
+def install_address_limit(blueprint: Blueprint) -> Blueprint:
     """Limit requests per client address on every public path (REST and socket.io), once per app."""
 
     async def install(app: Sanic, _loop: Any) -> None:
         if getattr(app.ctx, "address_limiter", None) is None:
-            app.ctx.address_limiter = RateLimiter(RateLimits.from_env().per_address)
+            app.ctx.address_limiter = RateLimiter(settings.current().rate_limits.per_address)
             app.register_middleware(_limit_addresses, "request")
 
     blueprint.listener(install, "before_server_start")
     return blueprint
-
-
-class GuardedRestInput(RestInput):
-    """Rasa's REST channel behind the message guard; 400 without a sender, 429 over the limits."""
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's blueprint, with the guarded callback and the request checks."""
-        blueprint = super().blueprint(guarded(on_new_message, guard_from_env()))
-        sender_limiter = RateLimiter(RateLimits.from_env().per_sender)
-
-        async def check_request(request: Request) -> HTTPResponse | None:
-            if request.method != "POST":
-                return None
-            body = request.json  # invalid JSON: Sanic answers 400
-            sender = body.get("sender") if isinstance(body, dict) else None
-            if not isinstance(sender, str | int) or not str(sender).strip():
-                return response.json({"error": "the body must be a JSON object with a 'sender'"}, status=400)
-            if not isinstance(body.get("message"), str | None):
-                return response.json({"error": "'message' must be text"}, status=400)
-            if not sender_limiter.allow(str(sender)):
-                logger.warning("a sender is over the rate limit")
-                return too_many(str(sender), sender_limiter.retry_after(str(sender)))
-            return None
-
-        blueprint.middleware(check_request, "request")
-        return _install_address_limit(blueprint)
-
-
-class _SocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, sending custom payloads as `{"custom": ...}` like the REST channel.
-
-    Rasa 3.6 passes a custom payload's keys to `emit()` as arguments: `{"safety": "emergency"}`
-    raised TypeError and ended the turn, so the widget never got the emergency reply or a citation.
-    """
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        """Emit the payload to the conversation's room."""
-        await self.sio.emit(self.bot_message_evt, {"custom": json_message}, room=recipient_id)
-
-
-def _with_socketio_output(on_new_message: OnNewMessage) -> OnNewMessage:
-    async def handle(message: UserMessage) -> None:
-        output = message.output_channel
-        if isinstance(output, SocketIOOutput) and not isinstance(output, _SocketIOOutput):
-            message.output_channel = _SocketIOOutput(output.sio, output.bot_message_evt)
-        await on_new_message(message)
-
-    return handle
-
-
-class GuardedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel behind the message guard and the rate limits, with two of its bugs fixed."""
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's blueprint, with the guarded callback, the fixed output and the fixed session request."""
-        sender_limiter = RateLimiter(RateLimits.from_env().per_sender)
-        blueprint = super().blueprint(_with_socketio_output(guarded(on_new_message, guard_from_env(), sender_limiter)))
-        sio = blueprint.ctx.sio
-
-        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
-            # Rasa 3.6 calls python-socketio 5's `enter_room` coroutine without awaiting it, so with
-            # session persistence the client never joined its room and no reply reached it.
-            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-
-        sio.on("session_request", session_request, namespace=self.namespace)
-        return _install_address_limit(blueprint)

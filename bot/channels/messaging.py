@@ -10,7 +10,7 @@ Each is Rasa's own channel, named like it (so its webhook stays at
   only the refusal is logged, never the message.
 - Every message passes the same guard as the web channels (`bot.channels.guarded`).
 - Replies are sent in the platform's shape: buttons the platform cannot show become
-  numbered choices that the patient answers with the number (`bot.choices`), and a
+  numbered choices that the patient answers with the number (`bot.channels.choices`), and a
   `custom` payload (the web widget's citation or the emergency marker) is never sent to
   the person as raw JSON; its text part, the "Source:" line and the emergency advice, are
   in the response text for these channels.
@@ -36,9 +36,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import OnNewMessage, guard_from_env, guarded
-from bot.choices import ChoiceBook, numbered_choices
-from bot.webhook_auth import (
+from bot.channels.choices import ChoiceBook, numbered_choices
+from bot.channels.guarded import OnNewMessage, guard_from_env, guarded
+from bot.channels.webhook_auth import (
     facebook_request_is_authentic,
     telegram_request_is_authentic,
     token_matches,

@@ -8,7 +8,6 @@ there to stop one client from exhausting a server, not to meter patients.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,19 +23,6 @@ class RateLimits:
 
     per_sender: int = DEFAULT_PER_SENDER
     per_address: int = DEFAULT_PER_ADDRESS
-
-    @classmethod
-    def from_env(cls) -> RateLimits:
-        """`RATE_LIMIT_PER_SENDER` and `RATE_LIMIT_PER_ADDRESS` (per minute), with the defaults above."""
-        return cls(
-            per_sender=_int_env("RATE_LIMIT_PER_SENDER", DEFAULT_PER_SENDER),
-            per_address=_int_env("RATE_LIMIT_PER_ADDRESS", DEFAULT_PER_ADDRESS),
-        )
-
-
-def _int_env(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return max(0, int(value)) if value else default
 
 
 class RateLimiter:

@@ -7,7 +7,6 @@ a red flag wins over any other reading of the message. The reply is the domain r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,10 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot import settings
 from bot.safety.red_flags import DEFAULT_RULES, RED_FLAG_INTENT, RedFlagDetector
 
 EMERGENCY_NUMBER_ENTITY = "emergency_number"
-DEFAULT_EMERGENCY_NUMBER = "911 (or your local emergency number if you are outside the US and Canada)"
-
-
-def emergency_number() -> str:
-    """The number the emergency reply tells people to call (`EMERGENCY_NUMBER`)."""
-    return os.environ.get("EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -64,6 +58,10 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG_INTENT]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-            number = {"entity": EMERGENCY_NUMBER_ENTITY, "value": emergency_number(), "extractor": type(self).__name__}
+            number = {
+                "entity": EMERGENCY_NUMBER_ENTITY,
+                "value": settings.current().emergency_number,
+                "extractor": type(self).__name__,
+            }
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), number], add_to_output=True)
         return messages

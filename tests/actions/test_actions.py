@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
     ActionAnswerQuestion,
-    ActionClarify,
     ActionHandoff,
     ActionRecordFeedback,
     ActionRecordUnanswered,
@@ -113,7 +112,7 @@ async def test_an_unsure_classifier_gets_buttons_not_an_answer(
     ranking = [("nlu_fallback", 0.5), ("ask_risk_bleeding", 0.3), ("ask_risk_nerve_damage", 0.28), ("greet", 0.1)]
     tracker = make_tracker("nlu_fallback", "is it bad", ranking=ranking)
 
-    events = await ActionClarify(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
+    events = await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
 
     (message,) = dispatcher.messages
     assert message["response"] == "utter_clarify"
@@ -154,7 +153,7 @@ async def test_an_unsettled_fallback_is_counted_without_its_text(
     store = FeedbackStore(built_repository)
     tracker = make_tracker("nlu_fallback", "my private words", ranking=[("nlu_fallback", 0.4), ("greet", 0.3)])
 
-    await ActionClarify(KnowledgeService(built_repository), store).run(CollectingDispatcher(), tracker, domain)
+    await ActionAnswerQuestion(KnowledgeService(built_repository), store).run(CollectingDispatcher(), tracker, domain)
 
     report = store.report()
     assert [(u.reason, u.count) for u in report.unanswered] == [("fallback", 1)]

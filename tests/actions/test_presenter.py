@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 
-from actions.presenter import answer_messages, clarification_messages, entry_payload
-from knowledge.service import Clarification, KnowledgeService
+from actions.presenter import answer_messages, clarification_messages
+from knowledge.payloads import entry_payload
+from knowledge.service import Answer, Clarification, KnowledgeService, Question
+
+
+def stroke_answer(service: KnowledgeService) -> Answer:
+    answer = service.for_intent(Question(intent="ask_risk_stroke"))
+    assert isinstance(answer, Answer)
+    return answer
 
 
 def test_a_comparison_is_asked_for_with_its_treatment(service: KnowledgeService) -> None:
-    entry = service.answer("compare_kyphoplasty").entry
+    entry = service.catalog().get("compare_kyphoplasty")
     intent, _, entities = entry_payload(entry).partition("{")
     assert intent == "/ask_how_different"
     assert json.loads("{" + entities) == {"treatment": "kyphoplasty"}
 
 
 def test_web_channels_get_the_citation_payload_and_buttons(service: KnowledgeService) -> None:
-    answer, suggestions = answer_messages(service.answer("risk_stroke"), "socketio")
+    answer, suggestions = answer_messages(stroke_answer(service), "socketio")
     assert answer["json_message"] == {"kb_entry": "risk_stroke", "source": answer["source"]}
-    assert [b["title"] for b in suggestions["buttons"]] == [e.title for e in service.answer("risk_stroke").suggestions]
+    assert [b["title"] for b in suggestions["buttons"]] == [e.title for e in stroke_answer(service).suggestions]
 
 
 def test_other_channels_get_no_raw_json(service: KnowledgeService) -> None:
-    answer, _ = answer_messages(service.answer("risk_stroke"), "telegram")
+    answer, _ = answer_messages(stroke_answer(service), "telegram")
     assert "json_message" not in answer
 
 
@@ -31,7 +38,7 @@ def test_clarifying_without_candidates_offers_the_topics() -> None:
 
 
 def test_clarifying_on_sms_numbers_the_choices(service: KnowledgeService) -> None:
-    entries = (service.answer("risk_stroke").entry, service.answer("risk_bleeding").entry)
+    entries = (service.catalog().get("risk_stroke"), service.catalog().get("risk_bleeding"))
     (message,) = clarification_messages(Clarification(entries), "twilio")
     assert message["response"] == "utter_clarify_numbered"
     assert message["choices"] == f"1. {entries[0].title}\n2. {entries[1].title}"

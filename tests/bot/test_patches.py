@@ -8,7 +8,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot import patches
 
 VALID: dict[str, Any] = {
     "events": [{"event": "slot", "name": "last_entry", "value": "risk_stroke"}],
@@ -27,26 +27,27 @@ def action() -> RemoteAction:
 
 
 def test_a_valid_reply_passes_both_checks(action: RemoteAction) -> None:
-    assert rasa_speedups._RASA_VALIDATE(action, VALID) is True
-    assert rasa_speedups.validate_action_result(action, VALID) is True
+    assert patches._RASA_VALIDATE(action, VALID) is True
+    assert patches.validate_action_result(action, VALID) is True
 
 
 @pytest.mark.parametrize("reply", INVALID)
 def test_an_invalid_reply_is_refused_with_rasas_own_message(action: RemoteAction, reply: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as rasa_error:
-        rasa_speedups._RASA_VALIDATE(action, reply)
+        patches._RASA_VALIDATE(action, reply)
     with pytest.raises(ValidationError) as ours:
-        rasa_speedups.validate_action_result(action, reply)
+        patches.validate_action_result(action, reply)
     assert ours.value.message == rasa_error.value.message
     assert "Failed to validate Action server response" in ours.value.message
 
 
-def test_setting_up_a_channel_installs_the_speed_up() -> None:
-    from bot.channels import guarded
-    from bot.guard import Limits, MessageGuard
+def test_python_m_bot_installs_the_speed_up_before_rasa_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import runpy
 
-    async def on_new_message(_: Any) -> None:
-        return None
+    import rasa.__main__
 
-    guarded(on_new_message, MessageGuard([], Limits()))
-    assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", patches._RASA_VALIDATE)
+    seen = []
+    monkeypatch.setattr(rasa.__main__, "main", lambda: seen.append(RemoteAction._validate_action_result))
+    runpy.run_module("bot", run_name="__main__")
+    assert seen == [patches.validate_action_result]

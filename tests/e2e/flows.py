@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from bot.rest_client import Reply
+from tools.rest_client import Reply
 
 
 class Chat(Protocol):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.launcher import Ports, Running, running_assistant
-from bot.rest_client import free_port, post_status, send
-from knowledge import settings
+from ops.launcher import Running
+from tools.rest_client import post_status, send
 
 pytestmark = pytest.mark.e2e
 MEMORY: dict[str, int] = {}
@@ -34,12 +32,10 @@ def resident_kib(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[Running]:
-    ports = Ports(rasa=free_port(), actions=free_port())
-    with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "e2e-logs") as assistant:
-        send(assistant.rasa_url, "warm-up", "what is vertebroplasty")  # loads what the first answer needs
-        MEMORY["before"] = resident_kib(assistant.pids["rasa"])
-        yield assistant
+def running(assistant: Running) -> Running:
+    send(assistant.rasa_url, "warm-up", "what is vertebroplasty")  # loads what the first answer needs
+    MEMORY["before"] = resident_kib(assistant.pids["rasa"])
+    return assistant
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from bot.rest_client import free_port, send
 from knowledge import settings
+from tools.rest_client import free_port, send
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port))
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "bot.launcher"],
+        [sys.executable, "-m", "ops.launcher"],
         cwd=settings.REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.launcher import Ports, Running, running_assistant
-from bot.rest_client import free_port
 from knowledge import settings
+from ops.launcher import Running, running_assistant
+from ops.settings import Ports
+from tools.rest_client import free_port
 
 pytestmark = pytest.mark.e2e
 PER_ADDRESS = 3

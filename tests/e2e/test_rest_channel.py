@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import Reply, free_port, send
-from knowledge import settings
-from tests.flows import second_opinion_question_list
+from tests.e2e.flows import second_opinion_question_list
+from tools.rest_client import Reply, send
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def rasa_url() -> Iterator[str]:
-    ports = Ports(rasa=free_port(), actions=free_port())
-    with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "e2e-logs") as running:
-        yield running.rasa_url
 
 
 class Conversation:

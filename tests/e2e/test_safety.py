@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import Reply, free_port, send
 from knowledge import settings
+from ops.launcher import running_assistant
+from ops.settings import Ports
+from tools.rest_client import Reply, free_port, send
 
 pytestmark = pytest.mark.e2e
 RED_FLAG = "I can't breathe since the procedure"
@@ -20,13 +20,6 @@ def assert_emergency_only(reply: Reply) -> None:
     assert "emergency" in reply.texts[0].lower()
     assert reply.customs == [{"safety": "emergency"}]
     assert reply.kb_entry is None
-
-
-@pytest.fixture(scope="module")
-def rasa_url() -> Iterator[str]:
-    ports = Ports(rasa=free_port(), actions=free_port())
-    with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "e2e-logs") as running:
-        yield running.rasa_url
 
 
 def test_a_first_message_red_flag_gets_the_emergency_reply_before_anything_else(rasa_url: str) -> None:

@@ -12,7 +12,7 @@ from knowledge.errors import KnowledgeUnavailable
 from knowledge.feedback import REASON_OUT_OF_SCOPE, FeedbackStore
 from knowledge.model import KnowledgeSource
 from knowledge.repository import SqlRepository
-from knowledge.service import KnowledgeService
+from knowledge.service import Answer, KnowledgeService, Question
 from tests.services import fresh_database, setting
 
 
@@ -46,12 +46,13 @@ def test_the_service_over_postgres_answers_and_sees_a_rebuild(
     pg_repository: SqlRepository, source: KnowledgeSource
 ) -> None:
     service = KnowledgeService(pg_repository)
-    assert service.answer("risk_stroke").entry.id == "risk_stroke"
+    answer = service.for_intent(Question(intent="ask_risk_stroke"))
+    assert isinstance(answer, Answer) and answer.entry.id == "risk_stroke"
     edited = tuple(
         dataclasses.replace(e, answer="Changed. Text.") if e.id == "risk_stroke" else e for e in source.entries
     )
     assert pg_repository.replace(dataclasses.replace(source, entries=edited)) is True
-    assert service.answer("risk_stroke").entry.answer == "Changed. Text."
+    assert service.catalog().get("risk_stroke").answer == "Changed. Text."
 
 
 def test_feedback_and_unanswered_counts_are_stored_in_postgres(

@@ -26,8 +26,9 @@ def test_an_intent_is_answered_by_its_entry_with_its_related_suggestions(service
 
 
 def test_suggestions_skip_entries_already_shown(service: KnowledgeService) -> None:
-    entry = service.answer("risk_cement_leakage").entry
-    resolution = service.answer("risk_cement_leakage", Context(shown=(entry.related[0],)))
+    entry = service.catalog().get("risk_cement_leakage")
+    resolution = service.for_intent(Question(intent=entry.intent), Context(shown=(entry.related[0],)))
+    assert isinstance(resolution, Answer)
     assert entry.related[0] not in [e.id for e in resolution.suggestions]
 
 
@@ -118,7 +119,7 @@ def test_a_tie_with_out_of_scope_is_never_answered(service: KnowledgeService) ->
 
 def test_an_unknown_entry_is_a_named_error(service: KnowledgeService) -> None:
     with pytest.raises(EntryNotFound):
-        service.answer("no_such_entry")
+        service.catalog().get("no_such_entry")
 
 
 class SwitchingRepository(InMemoryRepository):
@@ -143,14 +144,14 @@ class SwitchingRepository(InMemoryRepository):
 def test_the_snapshot_is_reused_until_the_stored_version_changes(source: KnowledgeSource) -> None:
     repository = SwitchingRepository(source)
     service = KnowledgeService(repository)
-    service.answer("risk_stroke")
-    service.answer("risk_bleeding")
+    service.for_intent(Question(intent="ask_risk_stroke"))
+    service.for_intent(Question(intent="ask_risk_bleeding"))
     assert repository.loads == 1
     edited = tuple(
         dataclasses.replace(e, answer="Edited. Answer.") if e.id == "risk_stroke" else e for e in source.entries
     )
     repository.swap(dataclasses.replace(source, entries=edited))
-    assert service.answer("risk_stroke").entry.answer == "Edited. Answer."
+    assert service.catalog().get("risk_stroke").answer == "Edited. Answer."
 
 
 def test_a_store_that_is_down_raises_and_recovers(source: KnowledgeSource) -> None:
@@ -158,9 +159,9 @@ def test_a_store_that_is_down_raises_and_recovers(source: KnowledgeSource) -> No
     service = KnowledgeService(repository)
     repository.down = True
     with pytest.raises(KnowledgeUnavailable):
-        service.answer("risk_stroke")
+        service.catalog()
     repository.down = False
-    assert service.answer("risk_stroke").entry.id == "risk_stroke"
+    assert service.catalog().get("risk_stroke").id == "risk_stroke"
 
 
 def test_visit_questions_follow_the_worry_and_cite_their_entries(service: KnowledgeService) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -12,9 +13,11 @@ from knowledge.errors import SourceInvalid
 from knowledge.model import KnowledgeSource, Term
 from knowledge.source import (
     article_sections,
+    check_article_text,
     check_source,
+    content_version,
     count_sentences,
-    fingerprint,
+    load_article,
     load_default_source,
     load_source,
 )
@@ -43,12 +46,42 @@ def test_the_knowledge_base_has_every_required_entry(source: KnowledgeSource) ->
 
 
 def test_the_curated_source_passes_every_check(source: KnowledgeSource) -> None:
-    article = settings.article_path().read_text(encoding="utf-8")
-    assert check_source(source, article_sections(article), settings.MAX_READING_GRADE) == []
+    assert check_source(source, load_article().sections, settings.MAX_READING_GRADE) == []
+
+
+def test_the_article_is_described_in_the_repository_without_its_text() -> None:
+    article = load_article()
+    assert list(article.sections) == SECTIONS
+    assert article.title == SECTIONS[0]
+    assert article.retrieved <= dt.date.today()
+    assert (article.author, article.published, article.references) == ("none given", "none given", "none")
+
+
+def article_text(sections: list[str]) -> str:
+    """A stand-in article: each heading followed by a paragraph long enough to open a section."""
+    paragraph = " ".join(["Words that stand in for the paragraph of the section."] * 4)
+    return "\n\n".join(f"{heading}\n\n{paragraph}" for heading in sections)
 
 
 def test_article_sections_are_the_headings_of_the_article() -> None:
-    assert article_sections(settings.article_path().read_text(encoding="utf-8")) == SECTIONS
+    assert article_sections(article_text(SECTIONS)) == SECTIONS
+
+
+def test_a_changed_article_text_is_reported() -> None:
+    problems = check_article_text(load_article(), article_text(SECTIONS))
+    assert len(problems) == 1 and "has changed since the entries were written" in problems[0]
+    missing = check_article_text(load_article(), article_text(SECTIONS[:-1]))
+    assert any("Research and Evidence-Based Insights" in p and "lists" in p for p in missing)
+
+
+def test_an_article_text_that_matches_its_record_passes(tmp_path) -> None:
+    text = article_text(SECTIONS)
+    meta = tmp_path / "article.yml"
+    meta.write_text(
+        "article:\n  title: T\n  retrieved: 2026-11-25\n  origin: here\n"
+        f"  sha256: {hashlib.sha256(text.encode()).hexdigest()}\n  sections: {SECTIONS!r}\n"
+    )
+    assert check_article_text(load_article(meta), text) == []
 
 
 def test_entries_that_report_a_study_say_the_article_reports_it(source: KnowledgeSource) -> None:
@@ -93,9 +126,9 @@ def test_check_refuses_two_entries_with_one_intent(source: KnowledgeSource) -> N
 
 
 def test_fingerprint_follows_the_content(source: KnowledgeSource) -> None:
-    assert fingerprint(source) == fingerprint(load_default_source())
+    assert content_version(source) == content_version(load_default_source())
     changed = replace_entry(source, "risk_stroke", reviewed=dt.date(2030, 1, 1))
-    assert fingerprint(changed) != fingerprint(source)
+    assert content_version(changed) != content_version(source)
 
 
 def test_an_entry_without_a_required_field_is_refused(tmp_path) -> None:

@@ -50,12 +50,12 @@ def test_the_service_sees_a_rebuild_without_restarting(
     built_repository: SqlRepository, source: KnowledgeSource
 ) -> None:
     service = KnowledgeService(built_repository)
-    assert service.answer("risk_stroke").entry.answer != "Changed. Text."
+    assert service.catalog().get("risk_stroke").answer != "Changed. Text."
     edited = tuple(
         dataclasses.replace(e, answer="Changed. Text.") if e.id == "risk_stroke" else e for e in source.entries
     )
     built_repository.replace(dataclasses.replace(source, entries=edited))
-    assert service.answer("risk_stroke").entry.answer == "Changed. Text."
+    assert service.catalog().get("risk_stroke").answer == "Changed. Text."
 
 
 def test_a_database_that_was_never_built_is_reported_as_unavailable(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from rasa.shared.utils.io import read_config_file
 
-from bot.platforms import PLATFORMS, effective_credentials, enabled_platforms, half_configured, write_credentials
 from knowledge import settings
+from ops.credentials import PLATFORMS, effective_credentials, enabled_platforms, half_configured, write_credentials
 
 BASE = settings.REPO_ROOT / "bot" / "credentials.yml"
 TELEGRAM = {
@@ -30,8 +30,8 @@ def test_with_no_variables_only_rest_and_socketio_are_on() -> None:
     base = yaml.safe_load(BASE.read_text(encoding="utf-8"))
     assert enabled_platforms({}) == []
     assert list(effective_credentials(base, {})) == [
-        "bot.channels.GuardedRestInput",
-        "bot.channels.GuardedSocketIOInput",
+        "bot.channels.rest.GuardedRestInput",
+        "bot.channels.socket_io.GuardedSocketIOInput",
     ]
 
 
@@ -55,13 +55,13 @@ def test_the_written_file_names_variables_and_rasa_fills_them_in(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     credentials = read_config_file(str(out))
-    assert credentials["bot.messaging.GuardedTelegramInput"]["secret_token"] == "tg-secret"  # noqa: S105
-    assert credentials["bot.messaging.GuardedTwilioInput"]["webhook_url"] == TWILIO["TWILIO_WEBHOOK_URL"]
-    assert credentials["bot.messaging.GuardedSlackInput"] == {
+    assert credentials["bot.channels.messaging.GuardedTelegramInput"]["secret_token"] == "tg-secret"  # noqa: S105
+    assert credentials["bot.channels.messaging.GuardedTwilioInput"]["webhook_url"] == TWILIO["TWILIO_WEBHOOK_URL"]
+    assert credentials["bot.channels.messaging.GuardedSlackInput"] == {
         "slack_token": "xoxb-1",
         "slack_signing_secret": "sl-secret",
     }
-    assert "bot.channels.GuardedRestInput" in credentials
+    assert "bot.channels.rest.GuardedRestInput" in credentials
 
 
 def test_every_platform_serves_rasas_webhook_path() -> None:

@@ -19,21 +19,20 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.launcher import START_TIMEOUT_S, wait_until_up
-from bot.rest_client import free_port
-from bot.stores import effective_endpoints
 from knowledge import settings
+from ops.endpoints import effective_endpoints
+from ops.launcher import START_TIMEOUT_S, wait_until_up
+from tools.rest_client import free_port
 
 ROOT = settings.REPO_ROOT
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 HELM = yaml.safe_load((ROOT / "deploy" / "helm" / "values.yml").read_text())
 APP_SERVICES = {"kb", "actions", "rasa", "web", "retention"}
-RASA_COMMAND = ["python", "-m", "bot.launcher", "--only", "rasa"]
-ACTIONS_COMMAND = ["python", "-m", "bot.launcher", "--only", "actions"]
+RASA_COMMAND = ["python", "-m", "ops.launcher", "--only", "rasa"]
+ACTIONS_COMMAND = ["python", "-m", "ops.launcher", "--only", "actions"]
 # Read by Rasa, Sanic or the web front-end rather than by this repository's Python code.
 READ_ELSEWHERE = {"TICKET_LOCK_LIFETIME", "SANIC_REQUEST_MAX_SIZE", "SANIC_PROXIES_COUNT", "SANIC_REAL_IP_HEADER"}
-READ_BY_TESTS = {"CHROMIUM"}  # the Makefile's `browser` target and tests/web/browser.py
-WEB_FRONT_END = {"WEB_PORT"}  # bot/web.py, the widget and kiosk server (its own branch)
+READ_BY_TESTS = {"CHROMIUM"}  # the Makefile's `browser` target and tests/e2e/browser/browser.py
 
 
 def documented_settings() -> set[str]:
@@ -48,7 +47,9 @@ def documented_settings() -> set[str]:
 
 
 def code_text() -> str:
-    return "\n".join(p.read_text() for d in ("bot", "knowledge", "actions") for p in (ROOT / d).rglob("*.py"))
+    return "\n".join(
+        p.read_text() for d in ("bot", "knowledge", "actions", "ops", "webapp") for p in (ROOT / d).rglob("*.py")
+    )
 
 
 def compose_env(service: str) -> dict[str, str]:
@@ -69,9 +70,9 @@ def test_compose_and_helm_run_the_commands_the_launcher_serves() -> None:
     services = COMPOSE["services"]
     assert services["rasa"]["command"] == RASA_COMMAND
     assert services["actions"]["command"] == ACTIONS_COMMAND
-    assert services["web"]["command"] == ["python", "-m", "bot.web"]
+    assert services["web"]["command"] == ["python", "-m", "webapp"]
     assert services["kb"]["command"] == ["python", "-m", "knowledge", "build"]
-    assert services["retention"]["command"] == ["python", "-m", "bot.retention"]
+    assert services["retention"]["command"] == ["python", "-m", "ops.retention"]
     assert HELM["command"] + HELM["args"] == RASA_COMMAND
     actions = HELM["rasa-action-server"]
     assert actions["command"] + actions["args"] == ACTIONS_COMMAND
@@ -82,9 +83,7 @@ def test_every_variable_given_to_the_app_is_documented_and_read() -> None:
     given = {name for s in APP_SERVICES for name in compose_env(s)}
     given |= set(helm_env(HELM)) | set(helm_env(HELM["rasa-action-server"]))
     assert given <= documented, f"not in the README's Settings table: {sorted(given - documented)}"
-    unread = (
-        {name for name in documented if name not in code} - READ_ELSEWHERE - READ_BY_TESTS - WEB_FRONT_END - {"PYTHON"}
-    )
+    unread = {name for name in documented if name not in code} - READ_ELSEWHERE - READ_BY_TESTS - {"PYTHON"}
     assert not unread, f"documented but read by nothing: {sorted(unread)}"
 
 

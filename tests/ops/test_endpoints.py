@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.launcher import Ports, api_arguments, rasa_command, server_environment
-from bot.stores import effective_endpoints, write_endpoints
-from bot.training import ROOT
+from ops.endpoints import effective_endpoints, write_endpoints
+from ops.launcher import api_arguments, rasa_command, server_environment
+from ops.settings import Ports
+from ops.training import ROOT
 
 
 def test_without_store_variables_rasa_keeps_its_in_memory_stores() -> None:

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import create_engine, insert, select
 from sqlalchemy.pool import NullPool
 
-from bot.retention import EVENTS, purge
 from knowledge import settings
 from knowledge.db import Base, UnansweredRow
+from ops.retention import EVENTS, purge
 from tests.services import fresh_database
 
 DAY = 86400.0
@@ -121,7 +121,7 @@ def test_make_retention_applies_retention_days(tmp_path: Path) -> None:
 def test_an_unreachable_tracker_store_is_an_error_without_a_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "TRACKER_STORE_URL": "postgresql://nobody@127.0.0.1:1/rasa"}
     done = subprocess.run(
-        [".venv/bin/python", "-m", "bot.retention", "--days", "3"],
+        [".venv/bin/python", "-m", "ops.retention", "--days", "3"],
         capture_output=True,
         text=True,
         env=env,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from bot.bench import LoadResult, percentile, rss_mb, targets
+from tools.bench import LoadResult, percentile, rss_mb, targets
 
 
 def test_percentile_uses_the_nearest_rank() -> None:

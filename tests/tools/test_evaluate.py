@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import (
+from knowledge.service import KnowledgeService
+from tools.evaluate import (
     Answers,
     QuestionSet,
     RedFlagTally,
@@ -18,7 +19,6 @@ from bot.evaluate import (
     verdicts,
     wilson_interval,
 )
-from knowledge.service import KnowledgeService
 
 
 def test_red_flag_figures_count_misses_and_false_escalations() -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import QuestionSet, normalised
 from knowledge import settings
 from knowledge.service import KnowledgeService
+from tools.evaluate import QuestionSet, normalised
 
-TESTS = settings.REPO_ROOT / "tests"
+TESTS = settings.REPO_ROOT / "tests" / "data"
 QUESTION_FILES = [TESTS / "heldout" / "questions.yml", *sorted((TESTS / "dev").glob("*.yml"))]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.validate import responses_sent_by_actions, unexpected_warnings
+from tools.validate import responses_sent_by_actions, unexpected_warnings
 
 
 def test_responses_sent_by_actions_are_allowed_to_be_missing_from_stories() -> None:

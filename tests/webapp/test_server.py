@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.rest_client import free_port
-from bot.web.server import MAX_QR_BYTES, WebSettings, make_app, qr_svg
+from tools.rest_client import free_port
+from webapp.server import MAX_QR_BYTES, WebSettings, make_app, qr_svg
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.choices import REPLY_WITH_NUMBER, ChoiceBook, numbered_choices
+from bot.channels.choices import REPLY_WITH_NUMBER, ChoiceBook, numbered_choices
 
 RISKS = {"title": "What are the risks?", "payload": "/ask_risks"}
 OPTIONS = {"title": "What are the other options?", "payload": "/ask_alternatives"}

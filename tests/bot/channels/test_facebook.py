@@ -13,8 +13,8 @@ from fbmessenger import MessengerClient
 from sanic import Sanic
 
 from actions.presenter import entry_payload
-from bot.messaging import GuardedFacebookInput
-from tests.channels.conftest import (
+from bot.channels.messaging import GuardedFacebookInput
+from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
     RED_FLAG,

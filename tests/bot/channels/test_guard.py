@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.presenter import entry_payload
-from bot.guard import REFUSE_EMPTY, REFUSE_TOO_LONG, Limits, MessageGuard, Verdict
+from bot.channels.guard import REFUSE_EMPTY, REFUSE_TOO_LONG, Limits, MessageGuard, Verdict
 from knowledge.service import KnowledgeService
 
 GUARD = MessageGuard(["/ask_risks", '/choose_worry{"worry": "risks"}'], Limits(max_chars=100, max_words=10))
@@ -43,7 +43,7 @@ def test_ordinary_text_passes_unchanged() -> None:
 
 
 def test_every_payload_the_actions_send_is_allowed(service: KnowledgeService) -> None:
-    from bot.channels import button_payloads
+    from bot.channels.guarded import button_payloads
 
     allowed = MessageGuard(button_payloads(), Limits())
     for entry in service.catalog().entries:

@@ -8,9 +8,9 @@ import logging
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels import guarded, response_text
-from bot.guard import UTTER_UNAVAILABLE, Limits, MessageGuard
-from bot.ratelimit import RateLimiter
+from bot.channels.guard import UTTER_UNAVAILABLE, Limits, MessageGuard
+from bot.channels.guarded import guarded, response_text
+from bot.channels.ratelimit import RateLimiter
 
 GUARD = MessageGuard([], Limits())
 APOLOGY = response_text(UTTER_UNAVAILABLE)

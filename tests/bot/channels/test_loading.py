@@ -15,11 +15,11 @@ from rasa.core.run import create_http_input_channels
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from bot import messaging
-from bot.messaging import GuardedTwilioOutput
-from bot.platforms import write_credentials
+from bot.channels import messaging
+from bot.channels.messaging import GuardedTwilioOutput
 from knowledge import settings
-from tests.channels.conftest import FakeAssistant
+from ops.credentials import write_credentials
+from tests.bot.channels.conftest import FakeAssistant
 
 ENV = {
     "TELEGRAM_ACCESS_TOKEN": "123456789:AAEexampleexampleexample",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ratelimit import RateLimiter, RateLimits
+from bot.channels.ratelimit import RateLimiter, RateLimits
+from bot.settings import Settings
 
 
 class Clock:
@@ -46,7 +47,7 @@ def test_zero_switches_the_limit_off() -> None:
 
 
 def test_idle_buckets_are_forgotten_when_there_are_too_many(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.ratelimit.MAX_KEYS", 10)
+    monkeypatch.setattr("bot.channels.ratelimit.MAX_KEYS", 10)
     clock = Clock()
     limiter = RateLimiter(60, clock)
     for i in range(10):
@@ -56,7 +57,6 @@ def test_idle_buckets_are_forgotten_when_there_are_too_many(monkeypatch: pytest.
     assert len(limiter._buckets) == 1
 
 
-def test_limits_come_from_the_environment_with_safe_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("RATE_LIMIT_PER_SENDER", raising=False)
-    monkeypatch.setenv("RATE_LIMIT_PER_ADDRESS", "0")
-    assert RateLimits.from_env() == RateLimits(per_sender=30, per_address=0)
+def test_limits_come_from_the_environment_with_safe_defaults() -> None:
+    limits = Settings.from_env({"RATE_LIMIT_PER_ADDRESS": "0"}).rate_limits
+    assert limits == RateLimits(per_sender=30, per_address=0)

@@ -14,8 +14,13 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.choices import ChoiceBook
-from bot.messaging import GuardedMessengerOutput, GuardedSlackOutput, GuardedTelegramOutput, GuardedTwilioOutput
+from bot.channels.choices import ChoiceBook
+from bot.channels.messaging import (
+    GuardedMessengerOutput,
+    GuardedSlackOutput,
+    GuardedTelegramOutput,
+    GuardedTwilioOutput,
+)
 from knowledge import settings
 
 DOMAIN = yaml.safe_load((settings.REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))

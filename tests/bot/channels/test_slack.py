@@ -14,8 +14,15 @@ from urllib.parse import urlencode
 import pytest
 from sanic import Sanic
 
-from bot.messaging import GuardedSlackInput, GuardedSlackOutput
-from tests.channels.conftest import ANSWERED_ENTRY, EMERGENCY_TEXT, RED_FLAG, AppFactory, FakeAssistant, domain_buttons
+from bot.channels.messaging import GuardedSlackInput, GuardedSlackOutput
+from tests.bot.channels.conftest import (
+    ANSWERED_ENTRY,
+    EMERGENCY_TEXT,
+    RED_FLAG,
+    AppFactory,
+    FakeAssistant,
+    domain_buttons,
+)
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105
 PATIENT = "U2147483697"

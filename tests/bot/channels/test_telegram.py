@@ -11,8 +11,15 @@ from aiogram import Bot
 from aiogram.types import User
 from sanic import Sanic
 
-from bot.messaging import GuardedTelegramInput, GuardedTelegramOutput, register_telegram_webhook
-from tests.channels.conftest import ANSWERED_ENTRY, EMERGENCY_TEXT, RED_FLAG, AppFactory, FakeAssistant, domain_buttons
+from bot.channels.messaging import GuardedTelegramInput, GuardedTelegramOutput, register_telegram_webhook
+from tests.bot.channels.conftest import (
+    ANSWERED_ENTRY,
+    EMERGENCY_TEXT,
+    RED_FLAG,
+    AppFactory,
+    FakeAssistant,
+    domain_buttons,
+)
 
 SECRET = "tg-secret-token_123"  # noqa: S105
 BOT_TOKEN = "123456789:AAEexampleexampleexampleexample"  # noqa: S105

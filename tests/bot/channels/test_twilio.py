@@ -11,8 +11,8 @@ import pytest
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from bot.messaging import GuardedTwilioInput, GuardedTwilioOutput
-from tests.channels.conftest import (
+from bot.channels.messaging import GuardedTwilioInput, GuardedTwilioOutput
+from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
     RED_FLAG,

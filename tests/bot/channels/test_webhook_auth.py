@@ -8,7 +8,7 @@ import hmac
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.webhook_auth import (
+from bot.channels.webhook_auth import (
     facebook_request_is_authentic,
     facebook_signature,
     telegram_request_is_authentic,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intent_vote import average_rankings
+from bot.nlu.intent_vote import average_rankings
 
 
 def test_two_rankings_are_averaged_and_sorted_best_first() -> None:

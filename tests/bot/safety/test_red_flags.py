@@ -9,7 +9,7 @@ import yaml
 
 from bot.safety.red_flags import RedFlagDetector, normalise
 
-CASES = yaml.safe_load((Path(__file__).parents[1] / "safety" / "red_flags.yml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((Path(__file__).parents[2] / "data" / "safety" / "red_flags.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

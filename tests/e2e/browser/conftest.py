@@ -1,4 +1,4 @@
-"""The whole assistant with its web server, and a headless Chromium to drive the widget and the kiosk."""
+"""A headless Chromium to drive the widget and the kiosk of the shared assistant (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import free_port
-from knowledge import settings
-from tests.web.browser import chromium
-
-
-@pytest.fixture(scope="session")
-def web_url() -> Iterator[str]:
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
-    with running_assistant(ports, log_dir=settings.REPO_ROOT / "results" / "web-logs", with_web=True) as running:
-        yield running.web_url
+from tests.e2e.browser.browser import chromium
 
 
 # Per module, not per session: while Playwright's sync API is running it holds an event loop in

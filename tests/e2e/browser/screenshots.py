@@ -1,4 +1,4 @@
-"""`python -m tests.web.screenshots DIR`: PNGs of the widget and the kiosk at phone and kiosk sizes.
+"""`python -m tests.e2e.browser.screenshots DIR`: PNGs of the widget and the kiosk at phone and kiosk sizes.
 
 Starts the whole assistant on free ports, so it runs beside a `make run` without clashing.
 """
@@ -11,10 +11,11 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import free_port
 from knowledge import settings
-from tests.web.browser import KIOSK, PHONE, chromium
+from ops.launcher import running_assistant
+from ops.settings import Ports
+from tests.e2e.browser.browser import KIOSK, PHONE, chromium
+from tools.rest_client import free_port
 
 DESKTOP = {"width": 1280, "height": 800}
 LANDSCAPE = {"width": 1920, "height": 1080}

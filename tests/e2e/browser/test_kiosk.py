@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
-from tests.web.browser import KIOSK, serious_violations
+from tests.e2e.browser.browser import KIOSK, serious_violations
 
 pytestmark = pytest.mark.e2e
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
-from bot.launcher import Ports, server_environment, stop_process, wait_until_up, web_command, web_environment
-from bot.rest_client import free_port
 from knowledge import settings
-from tests.web.browser import PHONE, serious_violations
+from ops.launcher import server_environment, stop_process, wait_until_up, web_command, web_environment
+from ops.settings import Ports
+from tests.e2e.browser.browser import PHONE, serious_violations
+from tools.rest_client import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,11 @@ from typing import Any
 import pytest
 import redis
 
-from bot.channels import response_text
-from bot.launcher import (
+from bot.channels.guarded import response_text
+from knowledge import settings
+from knowledge.model import KnowledgeSource
+from knowledge.repository import SqlRepository
+from ops.launcher import (
     START_TIMEOUT_S,
     Ports,
     action_server_command,
@@ -34,10 +37,6 @@ from bot.launcher import (
     stop_process,
     wait_until_up,
 )
-from bot.rest_client import free_port
-from knowledge import settings
-from knowledge.model import KnowledgeSource
-from knowledge.repository import SqlRepository
 from tests.services import (
     fresh_database,
     redis_settings,
@@ -46,6 +45,7 @@ from tests.services import (
     stop_postgres,
     stop_redis,
 )
+from tools.rest_client import free_port
 
 pytestmark = pytest.mark.e2e
 

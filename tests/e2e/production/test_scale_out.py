@@ -17,13 +17,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from bot.launcher import Ports, running_assistant
-from bot.rest_client import Reply, free_port, send
 from knowledge import settings
 from knowledge.model import KnowledgeSource
 from knowledge.repository import SqlRepository
-from tests.flows import second_opinion_question_list
+from ops.launcher import running_assistant
+from ops.settings import Ports
+from tests.e2e.flows import second_opinion_question_list
 from tests.services import fresh_database, redis_settings, start_postgres, stop_postgres
+from tools.rest_client import Reply, free_port, send
 
 pytestmark = pytest.mark.e2e
 
@@ -124,7 +125,7 @@ def test_concurrent_messages_for_one_sender_are_handled_one_at_a_time_without_lo
         elif kind == "action":
             turns.append(action or "")
     assert turns[-1] == "action_listen"
-    answering = [a for a in turns if a in {"action_answer_question", "action_clarify"}]
+    answering = [a for a in turns if a == "action_answer_question"]
     assert len(answering) == len(questions), "one answer per message"
 
 

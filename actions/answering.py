@@ -1,0 +1,105 @@
+"""Answering from the knowledge base: the one place that decides whether to answer or to ask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import names, presenter
+from actions.conversation import chosen_number, context_from, first_reply_of_session, question_from
+from knowledge.service import Answer, Context, KnowledgeService, Question, Resolution
+
+MAX_SHOWN = 50
+
+
+def in_context(question: Question, context: Context, prep_step: str | None) -> Question:
+    """The question without the intents that only answer something the assistant has not said.
+
+    "2" means a choice only after choices were offered, "tell me more" or "yes" only after an
+    answer, "the risks" or "weeks ago" only while the question list is asking. Out of context
+    such an intent is dropped from the ranking; when it was the top intent, the question is
+    left unsure (the fallback intent), so the assistant asks from the intents that remain.
+    """
+    needs = {
+        names.INTENT_CHOOSE_NUMBER: bool(context.offered),
+        names.INTENT_FOLLOW_UP: bool(context.last_entry),
+        names.INTENT_AFFIRM: bool(context.last_entry),
+        **{intent: bool(prep_step) for intent in names.LIST_ANSWER_INTENTS},
+    }
+    out_of_context = {intent for intent, met in needs.items() if not met}
+    if not out_of_context & {question.intent, *question.ranking}:
+        return question
+    return Question(
+        intent=names.INTENT_FALLBACK if question.intent in out_of_context else question.intent,
+        ranking=[intent for intent in question.ranking if intent not in out_of_context],
+        entity_phrases=question.entity_phrases,
+        text=question.text,
+    )
+
+
+def decide(service: KnowledgeService, question: Question, context: Context, prep_step: str | None) -> Resolution:
+    """Answer with one entry, or ask which one: the only place where that is decided.
+
+    NLU marks a message it is unsure of with the fallback intent (its confidence is below the
+    FallbackClassifier's threshold, or two intents are too close); an intent that needs a
+    conversation that has not happened is treated the same way. Unsure questions, and intents
+    with no entry of their own, go to `KnowledgeService.clarify`, which answers only when a
+    named term or a confident search hit settles it, and otherwise offers the likely entries.
+    """
+    question = in_context(question, context, prep_step)
+    handlers: dict[str, Callable[[], Resolution]] = {
+        names.INTENT_FALLBACK: lambda: service.clarify(question, context),
+        names.INTENT_FOLLOW_UP: lambda: service.follow_up(context),
+        names.INTENT_AFFIRM: lambda: service.follow_up(context),
+        names.INTENT_WHAT_ABOUT: lambda: service.what_about(question, context),
+        names.INTENT_HOW_DIFFERENT: lambda: service.how_different(question, context),
+        names.INTENT_CHOOSE_NUMBER: lambda: service.choose(chosen_number(question.text) or 0, context),
+    }
+    handler = handlers.get(question.intent or names.INTENT_FALLBACK)
+    return handler() if handler is not None else service.for_intent(question, context)
+
+
+def answer_turn(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: KnowledgeService,
+    count_unanswered: Callable[[str], None],
+) -> list[EventType]:
+    """Answer or ask, and keep the context slots up to date.
+
+    Raises:
+        KnowledgeError: the knowledge base could not be read.
+    """
+    question = question_from(tracker.latest_message)
+    prep_step = tracker.get_slot(names.SLOT_PREP_STEP)
+    events: list[EventType] = []
+    if prep_step and question.intent != names.INTENT_FALLBACK:
+        # A question that is not an answer to the question list leaves the list.
+        events.append(SlotSet(names.SLOT_PREP_STEP, None))
+    if question.intent == names.INTENT_DENY:
+        dispatcher.utter_message(response=names.UTTER_ANYTHING_ELSE)
+        return events
+    if first_reply_of_session(tracker.events):
+        dispatcher.utter_message(response=names.UTTER_INTRO)
+    context = context_from(tracker.current_slot_values())
+    resolution = decide(service, question, context, prep_step)
+    channel = tracker.get_latest_input_channel() or ""
+    if isinstance(resolution, Answer):
+        messages = presenter.answer_messages(resolution, channel)
+        shown = [*[e for e in context.shown if e != resolution.entry.id], resolution.entry.id][-MAX_SHOWN:]
+        events += [
+            SlotSet(names.SLOT_LAST_ENTRY, resolution.entry.id),
+            SlotSet(names.SLOT_SHOWN_ENTRIES, shown),
+            SlotSet(names.SLOT_OFFERED_ENTRIES, [e.id for e in resolution.suggestions]),
+        ]
+    else:
+        if question.intent == names.INTENT_FALLBACK:
+            count_unanswered(question.text)
+        messages = presenter.clarification_messages(resolution, channel)
+        events.append(SlotSet(names.SLOT_OFFERED_ENTRIES, [e.id for e in resolution.candidates]))
+    for message in messages:
+        dispatcher.utter_message(**message)
+    return events

@@ -1,0 +1,1 @@
+"""Processes and build steps: the launcher, training, the spaCy pipeline, the files Rasa reads, retention."""
