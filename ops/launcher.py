@@ -234,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     ports = settings.current().ports
+    # Ctrl-C must stop everything even when this process was started with SIGINT ignored (as a
+    # shell does for a background job, and every child then inherits); SIGTERM stops it the same way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if args.shell:

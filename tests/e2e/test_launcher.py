@@ -32,6 +32,8 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        # As a shell starts a background job, and as CI may start the suite: Ctrl-C still stops it all.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         banner = []
@@ -58,7 +60,12 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything() -> None:
         assert not any(listening(port) for port in ports)
     finally:
         if launcher.poll() is None:
-            launcher.kill()
-            launcher.wait()
+            # SIGTERM first: the launcher then stops its servers, so a failed run leaves none behind.
+            launcher.terminate()
+            try:
+                launcher.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                launcher.kill()
+                launcher.wait()
         if launcher.stdout is not None:
             launcher.stdout.close()
