@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval bench crossval retention lock clean
+.PHONY: help setup kb kb-check kb-export kb-report train run shell lint format validate browser pytest screenshots conversations test eval context-compare bench crossval retention lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,10 +73,18 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 	$(RASA) test core --model $$($(PY) -c 'from ops.training import model_path; print(model_path())') \
 		--stories tests/conversations --fail-on-prediction-errors --out results/conversations
 
-test: lint validate kb-check pytest conversations eval bench crossval screenshots ## Everything CI runs
+test: lint validate kb-check pytest conversations eval context-compare bench crossval screenshots ## Everything CI runs
 
 eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
 	$(PY) -m tools.evaluate tests/data/heldout/questions.yml tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
+
+# medspaCy and negspacy with only the parts their context engines need: not in the project's environment.
+CONTEXT_LIBS := build/context-libs
+CONTEXT_PACKAGES := medspacy==1.0.0 negspacy==1.0.4 pysbd==0.3.4 PyRuSH==1.0.13 PyFastNER==1.0.10 quicksectx==0.4.1 loguru==0.7.3
+
+context-compare: setup ## Our context cues beside medspaCy's ConText and negspacy on the safety development set
+	@[ -f $(CONTEXT_LIBS)/.installed ] || ($(PY) -m pip install --quiet --no-deps --target $(CONTEXT_LIBS) $(CONTEXT_PACKAGES) && touch $(CONTEXT_LIBS)/.installed)
+	PYTHONPATH=$(CURDIR):$(CURDIR)/$(CONTEXT_LIBS) $(PY) -m tools.context_compare tests/data/safety/red_flags.yml tests/data/blind/safety.yml
 
 bench: kb train ## Load benchmark beside a stock rasa init assistant: results/bench/bench.{json,png}
 	$(PY) -m tools.bench

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import names, presenter, services, settings
 from actions.answering import answer_turn
-from actions.conversation import question_from
+from actions.conversation import entity_value, question_from
 from actions.question_list import QuestionList, from_button, wants_question_list
 from knowledge.errors import KnowledgeError
 from knowledge.feedback import REASON_FALLBACK, REASON_OUT_OF_SCOPE, FeedbackStore
@@ -98,15 +98,18 @@ class ActionSecondOpinionPrep(ActionAnswerQuestion):
 
 
 class ActionRecordUnanswered(StoreAction):
-    """Counts a message the assistant declined (out of scope); says nothing itself."""
+    """Counts a message the assistant declined (out of scope); adds the safety net when it mentions a symptom."""
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_record_unanswered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Count the latest message."""
+        """Count the latest message; if it mentions a symptom, add the one-line safety net to the decline."""
         self.record_unanswered(REASON_OUT_OF_SCOPE, question_from(tracker.latest_message).text)
+        level = entity_value(tracker.latest_message, names.ENTITY_SYMPTOM)
+        if level in names.SAFETY_NETS:
+            dispatcher.utter_message(response=names.SAFETY_NETS[level])
         return []
 
 

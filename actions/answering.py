@@ -9,7 +9,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names, presenter
-from actions.conversation import chosen_number, context_from, first_reply_of_session, question_from
+from actions.conversation import (
+    chosen_number,
+    context_from,
+    entity_value,
+    first_reply_of_session,
+    pending_safety_check,
+    question_from,
+)
 from knowledge.service import Answer, Context, KnowledgeService, Question, Resolution
 
 MAX_SHOWN = 50
@@ -74,6 +81,16 @@ def answer_turn(
         KnowledgeError: the knowledge base could not be read.
     """
     question = question_from(tracker.latest_message)
+    symptom_level = entity_value(tracker.latest_message, names.ENTITY_SYMPTOM)
+    pending = pending_safety_check(tracker.events)
+    if pending is not None and question.intent == names.INTENT_AFFIRM:
+        # "yes" to "Is this happening to you, or someone with you, now?"
+        dispatcher.utter_message(response=names.LEVEL_REPLIES[pending.level])
+        return []
+    if pending is not None and question.intent in (names.INTENT_DENY, names.INTENT_SAFETY_NOT_NOW):
+        # "No, I'm asking in general": answer the message the question was about.
+        question = question_from(pending.message)
+        symptom_level = symptom_level or entity_value(pending.message, names.ENTITY_SYMPTOM)
     prep_step = tracker.get_slot(names.SLOT_PREP_STEP)
     events: list[EventType] = []
     if prep_step and question.intent != names.INTENT_FALLBACK:
@@ -99,6 +116,9 @@ def answer_turn(
         if question.intent == names.INTENT_FALLBACK:
             count_unanswered(question.text)
         messages = presenter.clarification_messages(resolution, channel)
+        if symptom_level:
+            # Asking which question was meant, about a message that mentions a symptom.
+            messages.append({"response": names.SAFETY_NETS[symptom_level]})
         events.append(SlotSet(names.SLOT_OFFERED_ENTRIES, [e.id for e in resolution.candidates]))
     for message in messages:
         dispatcher.utter_message(**message)

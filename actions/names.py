@@ -16,6 +16,28 @@ INTENT_FALLBACK = "nlu_fallback"
 INTENT_FEEDBACK_HELPFUL = "feedback_helpful"
 INTENT_PREP = "ask_second_opinion_prep"
 INTENT_DENY = "deny"
+# The safety check's intents (set in the Rasa server, bot/safety/intents.py): the actions leave
+# them out of a question's ranking, and answer the message a "No, I'm asking in general" is about.
+SAFETY_INTENTS = frozenset(
+    {
+        "red_flag_emergency",
+        "red_flag_urgent",
+        "safety_check_emergency",
+        "safety_check_urgent",
+        "other_language",
+        "safety_confirm_emergency",
+        "safety_confirm_urgent",
+        "safety_not_now",
+    }
+)
+INTENT_SAFETY_NOT_NOW = "safety_not_now"
+# The one-tap question's responses, by level, and each level's reply.
+CHECK_LEVELS = {"utter_safety_check_emergency": "emergency", "utter_safety_check_urgent": "urgent"}
+LEVEL_REPLIES = {"emergency": "utter_emergency", "urgent": "utter_urgent"}
+UTTER_SAFETY_NET_EMERGENCY = "utter_safety_net_emergency"
+UTTER_SAFETY_NET_URGENT = "utter_safety_net_urgent"
+SAFETY_NETS = {"emergency": UTTER_SAFETY_NET_EMERGENCY, "urgent": UTTER_SAFETY_NET_URGENT}
+ENTITY_SYMPTOM = "symptom"
 
 # Slots the actions keep; none of them influences the dialogue policies.
 SLOT_LAST_ENTRY = "last_entry"

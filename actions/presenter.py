@@ -16,6 +16,15 @@ from knowledge.service import Answer, Clarification, ComparisonRow, VisitQuestio
 
 # Channels whose front end renders the citation from the `custom` payload (the web widget).
 CITATION_CHANNELS = frozenset({"rest", "socketio"})
+# Answers about complications that need care if they happen, and the level of that care: they end
+# with "If you have this now, ..." (added here, never written into the entries).
+SAFETY_NET_ENTRIES = {
+    "risk_pulmonary_embolism": "emergency",
+    "risk_stroke": "emergency",
+    "risk_nerve_damage": "emergency",
+    "risk_bleeding": "emergency",
+    "risk_infection": "urgent",
+}
 # Channels that cannot show buttons: choices become a numbered list answered with a number.
 TEXT_ONLY_CHANNELS = frozenset({"twilio", "twilio_voice", "sms", "whatsapp"})
 
@@ -41,7 +50,9 @@ def answer_messages(answer: Answer, channel: str) -> list[Message]:
     first: Message = {"response": names.UTTER_ANSWER, "answer": entry.answer, "source": entry.source}
     if channel in CITATION_CHANNELS:
         first["json_message"] = {"kb_entry": entry.id, "source": entry.source}
-    return [first, *_choices(names.UTTER_SUGGESTIONS, answer.suggestions, channel)]
+    net = SAFETY_NET_ENTRIES.get(entry.id)
+    safety_net = [{"response": names.SAFETY_NETS[net]}] if net else []
+    return [first, *safety_net, *_choices(names.UTTER_SUGGESTIONS, answer.suggestions, channel)]
 
 
 def clarification_messages(clarification: Clarification, channel: str) -> list[Message]:

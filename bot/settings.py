@@ -10,7 +10,8 @@ from bot.channels.guard import DEFAULT_MAX_CHARS, DEFAULT_MAX_WORDS, Limits
 from bot.channels.ratelimit import DEFAULT_PER_ADDRESS, DEFAULT_PER_SENDER, RateLimits
 
 DEFAULT_REPLY_TIMEOUT_S = 30.0
-DEFAULT_EMERGENCY_NUMBER = "911 (or your local emergency number if you are outside the US and Canada)"
+# Short enough to read under stress; every deployment outside the US and Canada sets its own.
+DEFAULT_EMERGENCY_NUMBER = "911"
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,15 @@ class Settings:
             (`RATE_LIMIT_PER_SENDER`, `RATE_LIMIT_PER_ADDRESS`).
         reply_timeout_s: how long a reply may take before the patient gets the apology (`REPLY_TIMEOUT_S`).
         emergency_number: what the emergency reply tells people to call (`EMERGENCY_NUMBER`).
+        clinic_contact: how patients reach their care team (`CLINIC_CONTACT`), for the urgent
+            reply; None gives its neutral wording, never an invented number.
     """
 
     limits: Limits = field(default_factory=Limits)
     rate_limits: RateLimits = field(default_factory=RateLimits)
     reply_timeout_s: float = DEFAULT_REPLY_TIMEOUT_S
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    clinic_contact: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +56,7 @@ class Settings:
             ),
             reply_timeout_s=float(value("REPLY_TIMEOUT_S") or DEFAULT_REPLY_TIMEOUT_S),
             emergency_number=value("EMERGENCY_NUMBER") or DEFAULT_EMERGENCY_NUMBER,
+            clinic_contact=value("CLINIC_CONTACT") or None,
         )
 
 

@@ -38,6 +38,12 @@ class Reply:
         return {"safety": "emergency"} in self.customs
 
     @property
+    def safety(self) -> str | None:
+        """The safety payload's value ("emergency", "urgent" or "check"), if the reply has one."""
+        values = [str(c["safety"]) for c in self.customs if "safety" in c]
+        return values[0] if values else None
+
+    @property
     def buttons(self) -> list[dict[str, str]]:
         """Every button offered, in order."""
         return [b for m in self.messages for b in m.get("buttons") or []]

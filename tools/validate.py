@@ -4,8 +4,8 @@ Rasa warns that a response "is not used in any story or rule" when only a custom
 sends it, and does not fail on that warning. Here such a warning passes only for the
 responses the action server really sends (the `UTTER_*` names in `actions/names.py`, and
 their `_numbered` forms), that the channel guard sends, or that Rasa's own fallback action sends. Likewise the warning
-that an intent has no training examples passes only for the intent the red-flag component
-sets. Any other warning fails.
+that an intent has no training examples passes only for the intents the red-flag component
+sets and the safety question's buttons send. Any other warning fails.
 """
 
 from __future__ import annotations
@@ -14,10 +14,29 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import yaml
 
 from actions import names
 from bot.channels.guard import GUARD_RESPONSES
-from bot.safety.red_flags import RED_FLAG_INTENT
+from bot.safety.intents import INTENTS_WITHOUT_EXAMPLES
+from knowledge.settings import MAX_READING_GRADE
+from knowledge.source import reading_grade
+
+# The safety replies: read under stress, so held to the entries' reading grade. The Spanish
+# variations are not graded (Flesch-Kincaid is an English measure).
+SAFETY_RESPONSES = (
+    "utter_emergency",
+    "utter_urgent",
+    "utter_safety_check_emergency",
+    "utter_safety_check_urgent",
+    "utter_other_language",
+    "utter_safety_net_emergency",
+    "utter_safety_net_urgent",
+    "utter_message_too_long",
+    "utter_service_unavailable",
+)
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
 NO_EXAMPLES = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data")
@@ -42,9 +61,22 @@ def unexpected_warnings(lines: Iterable[str], allowed: set[str]) -> list[str]:
         if unused and unused.group(1) in allowed:
             continue
         no_examples = NO_EXAMPLES.search(line)
-        if no_examples and no_examples.group(1) == RED_FLAG_INTENT:
+        if no_examples and no_examples.group(1) in INTENTS_WITHOUT_EXAMPLES:
             continue
         problems.append(match.group(2).strip())
+    return problems
+
+
+def hard_safety_replies(responses: dict[str, list[dict[str, object]]]) -> list[str]:
+    """Safety replies (their English variations) that read above the entries' grade limit."""
+    problems = []
+    for name in SAFETY_RESPONSES:
+        for variation in responses[name]:
+            if variation.get("condition"):
+                continue
+            grade = reading_grade(str(variation["text"]))
+            if grade > MAX_READING_GRADE:
+                problems.append(f"{name} reads at grade {grade:.1f}, above {MAX_READING_GRADE:.0f}")
     return problems
 
 
@@ -54,6 +86,8 @@ def main(argv: Sequence[str]) -> int:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     problems = unexpected_warnings(output.splitlines(), responses_sent_by_actions())
+    domain = yaml.safe_load(Path(argv[argv.index("--domain") + 1]).read_text(encoding="utf-8"))
+    problems += hard_safety_replies(domain["responses"])
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     if result.returncode != 0:

@@ -24,8 +24,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.channels.guard import UTTER_UNAVAILABLE, MessageGuard
+from bot.channels.guard import REFUSE_TOO_LONG, UTTER_UNAVAILABLE, MessageGuard
 from bot.channels.ratelimit import RateLimiter
+from bot.safety.intents import LEVEL_RESPONSES, care_team
+from bot.safety.language import ENGLISH
+from bot.safety.red_flags import NOTHING, default_detector
 from knowledge.payloads import entry_payloads
 from knowledge.source import load_default_source
 
@@ -40,9 +43,21 @@ def _domain_responses() -> dict[str, Any]:
     return dict(yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"])
 
 
-def response_text(name: str) -> str:
-    """The text of a domain response's first variation."""
-    return str(_domain_responses()[name][0]["text"])
+def response_text(name: str, language: str = ENGLISH) -> str:
+    """The text of a domain response: its variation for this language, else its plain one."""
+    variations = _domain_responses()[name]
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+            return str(variation["text"])
+    return str(next(v for v in variations if not v.get("condition"))["text"])
+
+
+def filled(name: str, language: str = ENGLISH) -> str:
+    """A response's text with the emergency number and the care team filled in, as the Rasa server would."""
+    current = settings.current()
+    values = {"emergency_number": current.emergency_number, "care_team": care_team(language, current.clinic_contact)}
+    return response_text(name, language).format_map(values)
 
 
 def button_payloads() -> Iterator[str]:
@@ -84,6 +99,9 @@ def guarded(
             await output.send_text_message(message.sender_id, response_text(UTTER_UNAVAILABLE))
             return
         verdict = guard.check(message.text)
+        if verdict.refusal == REFUSE_TOO_LONG:
+            await _too_long(output, message.sender_id, message.text or "")
+            return
         if verdict.refusal is not None:
             await output.send_text_message(message.sender_id, response_text(verdict.refusal))
             return
@@ -105,6 +123,20 @@ def guarded(
             await output.send_text_message(message.sender_id, response_text(UTTER_UNAVAILABLE))
 
     return handle
+
+
+async def _too_long(output: OutputChannel, recipient: str, text: str) -> None:
+    """Screen a message too long to read in full: the safety reply at its level first, then the note.
+
+    A long message may end with the report ("...right now I have crushing chest pain"); it gets
+    the level's reply even when the rules are not sure it is a report, since no one-tap question
+    can follow a message the assistant did not read.
+    """
+    screening = default_detector().screen(text)
+    if screening.decision != NOTHING and screening.level is not None:
+        await output.send_text_message(recipient, filled(LEVEL_RESPONSES[screening.level], screening.language))
+        await output.send_custom_json(recipient, {"safety": screening.level})
+    await output.send_text_message(recipient, filled(REFUSE_TOO_LONG))
 
 
 def guard_from_env() -> MessageGuard:

@@ -1,8 +1,12 @@
-"""The red-flag check as a Rasa NLU component: it overrides the intent before any policy runs.
+"""The red-flag check as a Rasa NLU component: it sets the safety intent before any policy runs.
 
-It stands last in `config.yml`'s pipeline, after the classifiers and the fallback, so that
-a red flag wins over any other reading of the message. The reply is the domain response
-`utter_emergency`, chosen by a rule, so it needs neither the action server nor the database.
+It stands last in `config.yml`'s pipeline, after the classifiers and the fallback, so that a
+red flag wins over any other reading of the message. The replies are domain responses chosen by
+rules (`utter_emergency`, `utter_urgent`, the one-tap question), so they need neither the action
+server nor the database. Every message also gets its language, the emergency number and the
+care team (with the clinic's contact) as entities, which fill the slots those responses use, and a `symptom` entity
+with the highest level of any symptom it mentions, however it mentions it (the actions add a
+one-line safety net at that level to a reply that declines or clarifies such a message).
 """
 
 from __future__ import annotations
@@ -19,14 +23,22 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import settings
-from bot.safety.red_flags import DEFAULT_RULES, RED_FLAG_INTENT, RedFlagDetector
-
-EMERGENCY_NUMBER_ENTITY = "emergency_number"
+from bot.safety.intents import (
+    CARE_TEAM_ENTITY,
+    EMERGENCY_NUMBER_ENTITY,
+    LANGUAGE_ENTITY,
+    OTHER_LANGUAGE_INTENT,
+    SYMPTOM_ENTITY,
+    care_team,
+    intent_for,
+)
+from bot.safety.language import OTHER
+from bot.safety.red_flags import NOTHING, RedFlagDetector, RedFlagRules, default_detector
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagClassifier(GraphComponent, IntentClassifier):
-    """Sets the intent `red_flag` when a message reports an urgent symptom."""
+    """Sets a safety intent when a message reports an urgent symptom, or is in a language we do not read."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -42,26 +54,37 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
     ) -> RedFlagClassifier:
         """Build the component from its config."""
-        return cls(Path(config["rules"]) if config.get("rules") else DEFAULT_RULES)
+        if config.get("rules"):
+            import yaml
 
-    def __init__(self, rules: Path) -> None:
-        """Load the rules."""
-        self._detector = RedFlagDetector.from_file(rules)
+            rules = RedFlagRules(yaml.safe_load(Path(config["rules"]).read_text(encoding="utf-8")))
+            return cls(RedFlagDetector(rules, default_detector().classifier))
+        return cls(default_detector())
+
+    def __init__(self, detector: RedFlagDetector) -> None:
+        """Use this detector."""
+        self._detector = detector
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Mark every message that reports a red flag."""
+        """Screen every message; set the safety intent on those that need it."""
+        current = settings.current()
         for message in messages:
-            flag = self._detector.detect(message.get(TEXT) or "")
-            if flag is None:
+            screening = self._detector.screen(message.get(TEXT) or "")
+            name = intent_for(screening.decision, screening.level) if screening.decision != NOTHING else None
+            if name is None and screening.language == OTHER:
+                name = OTHER_LANGUAGE_INTENT
+            extra = [
+                (LANGUAGE_ENTITY, screening.language),
+                (EMERGENCY_NUMBER_ENTITY, current.emergency_number),
+                (CARE_TEAM_ENTITY, care_team(screening.language, current.clinic_contact)),
+                *([(SYMPTOM_ENTITY, screening.mention_level)] if screening.mention_level else []),
+            ]
+            found = [{"entity": e, "value": v, "extractor": type(self).__name__} for e, v in extra]
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found], add_to_output=True)
+            if name is None:
                 continue
-            intent = {"name": RED_FLAG_INTENT, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG_INTENT]
+            intent = {"name": name, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-            number = {
-                "entity": EMERGENCY_NUMBER_ENTITY,
-                "value": settings.current().emergency_number,
-                "extractor": type(self).__name__,
-            }
-            message.set(ENTITIES, [*(message.get(ENTITIES) or []), number], add_to_output=True)
         return messages

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from actions.conversation import chosen_number, context_from, question_from
+from actions.conversation import chosen_number, context_from, pending_safety_check, question_from
 
 
 @pytest.mark.parametrize(
@@ -30,3 +32,35 @@ def test_the_fallback_intent_is_left_out_of_the_ranking() -> None:
 def test_missing_slots_read_as_an_empty_context() -> None:
     context = context_from({"last_entry": None, "shown_entries": None})
     assert (context.last_entry, context.shown, context.offered) == (None, (), ())
+
+
+def check_events(utter_action: str = "utter_safety_check_emergency") -> list[dict[str, Any]]:
+    asked = {"intent": {"name": "safety_check_emergency"}, "text": "stroke?"}
+    return [
+        {"event": "user", "text": "stroke?", "parse_data": asked},
+        {"event": "slot", "name": "language", "value": "en"},
+        {"event": "action", "name": utter_action},
+        {
+            "event": "bot",
+            "text": "Is this happening...",
+            "data": {"custom": {"safety": "check"}},
+            "metadata": {"utter_action": utter_action},
+        },
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "slot", "name": "language", "value": "en"},
+    ]
+
+
+def test_the_one_tap_question_asked_last_is_found_with_the_message_it_asked_about() -> None:
+    pending = pending_safety_check(check_events())
+    assert pending is not None
+    assert (pending.level, pending.message["text"]) == ("emergency", "stroke?")
+    assert pending_safety_check(check_events("utter_safety_check_urgent")).level == "urgent"
+
+
+def test_no_one_tap_question_is_pending_after_another_reply() -> None:
+    events = check_events()
+    events.insert(5, {"event": "bot", "text": "an answer", "data": {}})
+    assert pending_safety_check(events) is None
+    assert pending_safety_check(check_events()[:1]) is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from actions.presenter import answer_messages, clarification_messages
 from knowledge.payloads import entry_payload
 from knowledge.service import Answer, Clarification, KnowledgeService, Question
@@ -23,13 +25,13 @@ def test_a_comparison_is_asked_for_with_its_treatment(service: KnowledgeService)
 
 
 def test_web_channels_get_the_citation_payload_and_buttons(service: KnowledgeService) -> None:
-    answer, suggestions = answer_messages(stroke_answer(service), "socketio")
+    answer, _, suggestions = answer_messages(stroke_answer(service), "socketio")
     assert answer["json_message"] == {"kb_entry": "risk_stroke", "source": answer["source"]}
     assert [b["title"] for b in suggestions["buttons"]] == [e.title for e in stroke_answer(service).suggestions]
 
 
 def test_other_channels_get_no_raw_json(service: KnowledgeService) -> None:
-    answer, _ = answer_messages(stroke_answer(service), "telegram")
+    answer, *_ = answer_messages(stroke_answer(service), "telegram")
     assert "json_message" not in answer
 
 
@@ -42,3 +44,27 @@ def test_clarifying_on_sms_numbers_the_choices(service: KnowledgeService) -> Non
     (message,) = clarification_messages(Clarification(entries), "twilio")
     assert message["response"] == "utter_clarify_numbered"
     assert message["choices"] == f"1. {entries[0].title}\n2. {entries[1].title}"
+
+
+@pytest.mark.parametrize(
+    ("intent", "net"),
+    [
+        ("ask_risk_stroke", "utter_safety_net_emergency"),
+        ("ask_risk_pulmonary_embolism", "utter_safety_net_emergency"),
+        ("ask_risk_nerve_damage", "utter_safety_net_emergency"),
+        ("ask_risk_bleeding", "utter_safety_net_emergency"),
+        ("ask_risk_infection", "utter_safety_net_urgent"),
+        ("ask_kyphoplasty", None),
+        ("ask_evidence", None),
+    ],
+)
+def test_answers_about_complications_end_with_what_to_do_if_you_have_it_now(
+    service: KnowledgeService, intent: str, net: str | None
+) -> None:
+    answer = service.for_intent(Question(intent=intent))
+    assert isinstance(answer, Answer)
+    responses = [m["response"] for m in answer_messages(answer, "rest")]
+    assert responses[0] == "utter_answer"
+    assert [r for r in responses if r.startswith("utter_safety_net")] == ([net] if net else [])
+    if net:
+        assert responses[1] == net, "the safety net follows the answer, before the suggestions"

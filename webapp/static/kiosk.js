@@ -37,7 +37,11 @@
     serverUrl: window.location.origin,
     senderPrefix: "kiosk",
     topics: [],
-    labels: { placeholder: "Type your question here", inputLabel: "Your question" },
+    labels: {
+      placeholder: "Type your question here",
+      inputLabel: "Your question",
+      staffAlert: "Tell a member of staff now",
+    },
     onQuestionList: addTakeHome,
   });
 

@@ -33,7 +33,10 @@
     guide: "The guide said:",
     typing: "The guide is writing an answer",
     source: "Source:",
-    emergency: "Urgent",
+    emergency: "Emergency",
+    urgent: "See a doctor or nurse today",
+    // Shown first, and largest, above an emergency reply; the kiosk sets "Tell a member of staff now".
+    staffAlert: "",
     unreachable:
       "Sorry, the guide cannot be reached right now. Please check your connection and try again in a " +
       "moment. If you feel very unwell, call your local emergency number.",
@@ -293,17 +296,21 @@
     }
 
     function renderBlock(block) {
-      var emergency = block.custom.some(function (c) {
-        return c.safety === "emergency";
+      var safety = null;
+      block.custom.forEach(function (c) {
+        if (c.safety === "emergency" || (c.safety === "urgent" && safety !== "emergency")) safety = c.safety;
       });
       var list = null;
       block.custom.forEach(function (c) {
         if (Array.isArray(c.question_list)) list = c;
       });
-      var bubble = addBubble(emergency ? "bot vpg-emergency" : "bot", labels.guide);
-      if (emergency) {
+      var bubble = addBubble(safety ? "bot vpg-" + safety : "bot", labels.guide);
+      if (safety) {
         bubble.setAttribute("role", "alert");
-        bubble.appendChild(el("strong", "vpg-emergency-label", labels.emergency));
+        if (safety === "emergency" && labels.staffAlert) {
+          bubble.appendChild(el("strong", "vpg-staff-alert", labels.staffAlert));
+        }
+        bubble.appendChild(el("strong", "vpg-emergency-label", labels[safety]));
       }
       if (typeof block.text === "string" && !list) {
         var body = el("p", "vpg-text");

@@ -24,7 +24,7 @@ from knowledge import settings
 from knowledge.model import KnowledgeSource
 from knowledge.service import Answer
 
-EMERGENCY_TEXT = "This could be an emergency. Please call 911 now"
+EMERGENCY_TEXT = "This could be an emergency. Call 911 now"
 RED_FLAG = "I have sudden chest pain since the procedure"
 ANSWERED_ENTRY = "risk_cement_leakage"
 

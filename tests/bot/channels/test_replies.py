@@ -129,12 +129,34 @@ async def test_cited_responses_carry_a_source_line(name: str, platform: str, mon
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-async def test_the_emergency_text_reaches_every_platform(platform: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    shown, message = await show("utter_emergency", platform, monkeypatch)
-    assert message["custom"] == {"safety": "emergency"}
+@pytest.mark.parametrize(
+    ("name", "level", "start"),
+    [
+        ("utter_emergency", "emergency", "This could be an emergency. Call <emergency_number> now"),
+        ("utter_urgent", "urgent", "This needs a doctor or nurse today. Contact <care_team> today."),
+    ],
+)
+async def test_each_safety_reply_reaches_every_platform(
+    platform: str, name: str, level: str, start: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown, message = await show(name, platform, monkeypatch)
+    assert message["custom"] == {"safety": level}
     assert len(shown.texts) == 1
-    assert shown.texts[0].startswith("This could be an emergency. Please call <emergency_number> now")
+    assert shown.texts[0].startswith(start)
     assert "safety" not in json.dumps(shown.texts)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_the_one_tap_question_reaches_every_platform_with_its_two_answers(
+    platform: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown, message = await show("utter_safety_check_emergency", platform, monkeypatch)
+    assert message["custom"] == {"safety": "check"}
+    text = "\n".join(shown.texts)
+    assert "Is this happening to you, or someone with you, now?" in text
+    assert "safety" not in json.dumps(shown.texts)
+    if platform == "twilio":
+        assert "1. Yes, now" in text and "2. No, I'm asking in general" in text
 
 
 async def test_sms_shows_no_buttons_at_all(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -203,7 +203,26 @@ def test_the_emergency_reply_stands_out_on_the_kiosk(kiosk: Page, web_url: str) 
     kiosk.get_by_role("button", name="Type my own question").click()
     kiosk.get_by_label("Your question").fill("I have chest pain right now")
     kiosk.get_by_label("Your question").press("Enter")
-    expect(kiosk.get_by_role("log").locator(".vpg-emergency")).to_contain_text("This could be an emergency")
+    alert = kiosk.get_by_role("log").locator(".vpg-emergency")
+    expect(alert).to_contain_text("This could be an emergency")
+    # What is seen first (the hidden "The guide said:" before it is for screen readers).
+    first = alert.locator("> :not(.vpg-visually-hidden)").first
+    expect(first).to_have_text("Tell a member of staff now")
+    sizes = alert.evaluate(
+        "e => [...e.children].filter(c => !c.classList.contains('vpg-visually-hidden'))"
+        ".map(c => parseFloat(getComputedStyle(c).fontSize))"
+    )
+    assert sizes[0] == max(sizes) and sizes[0] > sizes[-1], "the staff line is the largest text of the reply"
+
+
+def test_an_urgent_report_on_the_kiosk_gets_the_care_team_today_reply(kiosk: Page, web_url: str) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="Type my own question").click()
+    kiosk.get_by_label("Your question").fill("the needle site is red and oozing")
+    kiosk.get_by_label("Your question").press("Enter")
+    alert = kiosk.get_by_role("log").locator(".vpg-urgent")
+    expect(alert).to_contain_text("today")
+    expect(alert).not_to_contain_text("Tell a member of staff now")
 
 
 def test_the_kiosk_has_no_serious_accessibility_violations(kiosk: Page, web_url: str) -> None:

@@ -77,7 +77,8 @@ def test_an_emergency_reply_stands_out(page: Page, web_url: str) -> None:
     alert = page.get_by_role("log").locator(".vpg-emergency")
     expect(alert).to_contain_text("This could be an emergency")
     expect(alert).to_have_attribute("role", "alert")
-    expect(alert.locator(".vpg-emergency-label")).to_have_text("Urgent")
+    expect(alert.locator(".vpg-emergency-label")).to_have_text("Emergency")
+    expect(alert.locator(".vpg-staff-alert")).to_have_count(0)
     colours = alert.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
     assert colours == ["rgb(155, 0, 0)", "rgb(255, 255, 255)"]
 
