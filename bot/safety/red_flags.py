@@ -143,7 +143,7 @@ class _Cues:
 
         listed = (
             "resolved", "past", "long_standing", "hypothetical", "conditional", "general", "report_anchors",
-            "ongoing", "not_cues",
+            "ongoing", "not_cues", "recurred",
         )  # fmt: skip
         phrases = {name: tuple(tuple(normalise(str(p)).split()) for p in rules.get(name) or []) for name in listed}
         return cls(
@@ -221,12 +221,13 @@ class RedFlagRules:
         phrase = cues.phrases
         if self._denied(clause_before, cues):
             return DENIED
-        ongoing = _find(sentence, phrase["ongoing"])
+        clause = words[c_start:c_end]
         after = words[end:s_end]
-        resolved = _find(after, phrase["resolved"])
-        if resolved and not any(o_start >= resolved[0][0] for o_start, _ in _find(after, phrase["ongoing"])):
-            return RESOLVED
-        if _find(words[c_start:c_end], phrase["past"]) and not ongoing:
+        for _, resolved_end in _find(after, phrase["resolved"]):
+            # "It went away" holds unless the sentence goes on "...but now it's back".
+            if not _find(after[resolved_end:], phrase["recurred"]):
+                return RESOLVED
+        if _find(clause, phrase["past"]) and not _find(clause, phrase["ongoing"]):
             return PAST
         if _find(sentence, phrase["long_standing"]) and not _find(sentence, (("new",), ("worse",), ("suddenly",))):
             return LONG_STANDING

@@ -115,6 +115,8 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("i have chest pain is this a side effect of the cement", REPORT),
         ("is it normal that my legs gave way this morning?", REPORT),
         ("it went away but now the chest pain is back", REPORT),
+        ("the chest pain went away but now it's back", REPORT),
+        ("i had a fever last month but it's gone, can i still have the procedure", RESOLVED),
     ],
 )
 def test_context_decides_whether_a_symptom_is_reported(rules_only: RedFlagDetector, text: str, status: str) -> None:
