@@ -49,6 +49,8 @@ DENIED, RESOLVED, PAST, LONG_STANDING, ASKED, GENERAL = (
 )
 NOT_REPORTS = frozenset({DENIED, RESOLVED, PAST, LONG_STANDING, ASKED, GENERAL})
 NEAR = 2
+# One-word modal cues count only in a question: "can it cause a stroke?", not "now I can only take little breaths".
+MODALS = frozenset({"can", "could", "will", "would", "should", "might", "may", "puede", "podria"})
 SENTENCE_BREAKS = frozenset({".", "?", "!", ";", "\n"})
 CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "but", "however", "although", "though", "-", ":", "pero", "aunque"}
 _CONTRACTIONS = [
@@ -143,7 +145,7 @@ class _Cues:
 
         listed = (
             "resolved", "past", "long_standing", "hypothetical", "conditional", "general", "report_anchors",
-            "ongoing", "not_cues", "recurred",
+            "ongoing", "not_cues", "recurred", "now_words",
         )  # fmt: skip
         phrases = {name: tuple(tuple(normalise(str(p)).split()) for p in rules.get(name) or []) for name in listed}
         return cls(
@@ -233,19 +235,29 @@ class RedFlagRules:
             return LONG_STANDING
         anchors = phrase["report_anchors"]
         masked = _mask(words, phrase["not_cues"])
+        question = words[s_end : s_end + 1] == ["?"] or (bool(sentence) and masked[s_start] in cues.question_openers)
+        # A question may be answered by the next sentence: "is rib pain normal? mine started yesterday".
+        following = words[s_end + 1 :]
+        following = following[: next((i for i, w in enumerate(following) if w in SENTENCE_BREAKS), len(following))]
+        reported_next = bool(_find(following, anchors))
         for kind, status in (("general", GENERAL), ("hypothetical", ASKED)):
             offset = s_start if kind == "general" else c_start
             for cue_start, cue_end in _find(masked[offset:start], phrase[kind]):
+                if cue_end - cue_start == 1 and masked[offset + cue_start] in MODALS and not question:
+                    continue  # "now I can only take little breaths" asks nothing
+                if reported_next and question:
+                    continue
                 conditional = (tuple(masked[offset + cue_start : offset + cue_end]),) in (
                     (c,) for c in phrase["conditional"]
                 )
                 window = words[offset + cue_end : end]
-                shown = _find(window, phrase["ongoing"] + (("help", "me"),)) if conditional else _find(window, anchors)
+                shown = _find(window, phrase["now_words"]) if conditional else _find(window, anchors)
                 if not shown:
                     return status
         clause = words[c_start:c_end]
-        anchored = any(w in cues.question_anchors for w in clause) or _find(clause, anchors)
-        if not anchored and clause and clause[0] in cues.question_openers:
+        anchored = any(w in cues.question_anchors for w in clause) or _find(clause, anchors) or reported_next
+        # An opener that is the symptom's own first word ("can barely breathe") asks nothing.
+        if not anchored and c_start < start and masked[c_start] in cues.question_openers:
             return ASKED
         if not anchored and words[c_end : c_end + 1] == ["?"]:
             return UNCLEAR

@@ -116,6 +116,13 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("is it normal that my legs gave way this morning?", REPORT),
         ("it went away but now the chest pain is back", REPORT),
         ("the chest pain went away but now it's back", REPORT),
+        ("my husband says his chest is really tight and he's gone quiet", REPORT),
+        ("now I can only take little shallow breaths", REPORT),
+        ("is rib pain normal after vertebroplasty? mine started the day after", REPORT),
+        ("can barely breathe", REPORT),
+        ("can you get paramedics here", REPORT),
+        ("Say my back pain gets worse after, does that mean it didn't work?", ASKED),
+        ("Had some tingling in my left leg but it wore off before I left hospital", RESOLVED),
         ("i had a fever last month but it's gone, can i still have the procedure", RESOLVED),
     ],
 )
@@ -134,6 +141,8 @@ def test_calm_questions_with_trigger_words_do_not_alarm(detector: RedFlagDetecto
         "will my back pain get better after the procedure?",
         "is a collapsed vertebra the same as a fracture?",
         "what is the emergency department's number",
+        "my discharge letter has a red box with things like chest pain in it",
+        "my brother is a paramedic and keeps going on about cement embolism",
     ):
         assert detector.screen(text).decision == NOTHING, text
 
