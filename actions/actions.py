@@ -16,10 +16,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import names, presenter, services, settings
 from actions.answering import answer_turn
-from actions.conversation import entity_value, question_from
+from actions.conversation import question_from
 from actions.question_list import QuestionList, from_button, wants_question_list
 from knowledge.errors import KnowledgeError
-from knowledge.feedback import REASON_FALLBACK, REASON_OUT_OF_SCOPE, FeedbackStore
+from knowledge.feedback import FeedbackStore
 from knowledge.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class StoreAction(Action, abc.ABC):
 
 
 class ActionAnswerQuestion(StoreAction):
-    """Answers a question, a follow-up or an unsure message from the knowledge base, or takes a list step."""
+    """Answers a question, a follow-up, an unsure or out-of-scope message, or takes a question-list step."""
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -81,12 +81,9 @@ class ActionAnswerQuestion(StoreAction):
         try:
             if wants_question_list(intent, step, from_button(message)):
                 return QuestionList(self.service).step(dispatcher, tracker)
-            return answer_turn(dispatcher, tracker, self.service, self._count_fallback)
+            return answer_turn(dispatcher, tracker, self.service, self.record_unanswered)
         except KnowledgeError as error:
             return self.unavailable(dispatcher, error)
-
-    def _count_fallback(self, text: str) -> None:
-        self.record_unanswered(REASON_FALLBACK, text)
 
 
 class ActionSecondOpinionPrep(ActionAnswerQuestion):
@@ -95,22 +92,6 @@ class ActionSecondOpinionPrep(ActionAnswerQuestion):
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_second_opinion_prep"
-
-
-class ActionRecordUnanswered(StoreAction):
-    """Counts a message the assistant declined (out of scope); adds the safety net when it mentions a symptom."""
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return "action_record_unanswered"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Count the latest message; if it mentions a symptom, add the one-line safety net to the decline."""
-        self.record_unanswered(REASON_OUT_OF_SCOPE, question_from(tracker.latest_message).text)
-        level = entity_value(tracker.latest_message, names.ENTITY_SYMPTOM)
-        if level in names.SAFETY_NETS:
-            dispatcher.utter_message(response=names.SAFETY_NETS[level])
-        return []
 
 
 class ActionRecordFeedback(StoreAction):

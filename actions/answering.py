@@ -17,7 +17,8 @@ from actions.conversation import (
     pending_safety_check,
     question_from,
 )
-from knowledge.service import Answer, Context, KnowledgeService, Question, Resolution
+from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_COVERED, REASON_OUT_OF_SCOPE
+from knowledge.service import Answer, Context, KnowledgeService, NotCovered, Question, Resolution
 
 MAX_SHOWN = 50
 
@@ -48,7 +49,11 @@ def in_context(question: Question, context: Context, prep_step: str | None) -> Q
 
 
 def decide(service: KnowledgeService, question: Question, context: Context, prep_step: str | None) -> Resolution:
-    """Answer with one entry, or ask which one: the only place where that is decided.
+    """Answer with one entry, ask which one, or say the article does not cover it: the only place deciding.
+
+    A question whose focus the article does not cover (`knowledge/uncovered.yml`), or an
+    instruction aimed at the assistant, is declined by name whatever NLU chose, so that no entry
+    answers a question it cannot answer.
 
     NLU marks a message it is unsure of with the fallback intent (its confidence is below the
     FallbackClassifier's threshold, or two intents are too close); an intent that needs a
@@ -57,6 +62,11 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     named term or a confident search hit settles it, and otherwise offers the likely entries.
     """
     question = in_context(question, context, prep_step)
+    declined = service.not_covered(question.text)
+    if declined is not None:
+        return declined
+    if question.intent == names.INTENT_OUT_OF_SCOPE:
+        return NotCovered()
     handlers: dict[str, Callable[[], Resolution]] = {
         names.INTENT_FALLBACK: lambda: service.clarify(question, context),
         names.INTENT_FOLLOW_UP: lambda: service.follow_up(context),
@@ -69,11 +79,18 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     return handler() if handler is not None else service.for_intent(question, context)
 
 
+def unanswered_reason(declined: NotCovered) -> str:
+    """What the curators' report counts a decline as: the uncovered topic, an instruction, or out of scope."""
+    if declined.instruction:
+        return REASON_INSTRUCTION
+    return f"{REASON_NOT_COVERED}:{declined.topic.id}" if declined.topic else REASON_OUT_OF_SCOPE
+
+
 def answer_turn(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     service: KnowledgeService,
-    count_unanswered: Callable[[str], None],
+    count_unanswered: Callable[[str, str], None],
 ) -> list[EventType]:
     """Answer or ask, and keep the context slots up to date.
 
@@ -104,7 +121,12 @@ def answer_turn(
     context = context_from(tracker.current_slot_values())
     resolution = decide(service, question, context, prep_step)
     channel = tracker.get_latest_input_channel() or ""
-    if isinstance(resolution, Answer):
+    if isinstance(resolution, NotCovered):
+        count_unanswered(unanswered_reason(resolution), question.text)
+        messages = presenter.not_covered_messages(resolution)
+        if symptom_level:
+            messages.append({"response": names.SAFETY_NETS[symptom_level]})
+    elif isinstance(resolution, Answer):
         messages = presenter.answer_messages(resolution, channel)
         shown = [*[e for e in context.shown if e != resolution.entry.id], resolution.entry.id][-MAX_SHOWN:]
         events += [
@@ -114,7 +136,7 @@ def answer_turn(
         ]
     else:
         if question.intent == names.INTENT_FALLBACK:
-            count_unanswered(question.text)
+            count_unanswered(REASON_FALLBACK, question.text)
         messages = presenter.clarification_messages(resolution, channel)
         if symptom_level:
             # Asking which question was meant, about a message that mentions a symptom.

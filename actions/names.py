@@ -16,6 +16,7 @@ INTENT_FALLBACK = "nlu_fallback"
 INTENT_FEEDBACK_HELPFUL = "feedback_helpful"
 INTENT_PREP = "ask_second_opinion_prep"
 INTENT_DENY = "deny"
+INTENT_OUT_OF_SCOPE = "out_of_scope"
 # The safety check's intents (set in the Rasa server, bot/safety/intents.py): the actions leave
 # them out of a question's ranking, and answer the message a "No, I'm asking in general" is about.
 SAFETY_INTENTS = frozenset(
@@ -62,6 +63,9 @@ UTTER_ASK_PREP_WORRY = "utter_ask_prep_worry"
 UTTER_ASK_PREP_RECENT = "utter_ask_prep_recent"
 UTTER_PREP_LIST = "utter_prep_list"
 UTTER_ANYTHING_ELSE = "utter_anything_else"
+UTTER_NOT_COVERED = "utter_not_covered"
+UTTER_NOT_INSTRUCTIONS = "utter_not_instructions"
+UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
 UTTER_COMPARE_INTRO = "utter_compare_intro"
 UTTER_COMPARE_OPTION = "utter_compare_option"
 

@@ -12,7 +12,7 @@ from typing import Any
 from actions import names
 from knowledge.model import Entry
 from knowledge.payloads import entry_payload
-from knowledge.service import Answer, Clarification, ComparisonRow, VisitQuestion
+from knowledge.service import Answer, Clarification, ComparisonRow, NotCovered, VisitQuestion
 
 # Channels whose front end renders the citation from the `custom` payload (the web widget).
 CITATION_CHANNELS = frozenset({"rest", "socketio"})
@@ -53,6 +53,15 @@ def answer_messages(answer: Answer, channel: str) -> list[Message]:
     net = SAFETY_NET_ENTRIES.get(entry.id)
     safety_net = [{"response": names.SAFETY_NETS[net]}] if net else []
     return [first, *safety_net, *_choices(names.UTTER_SUGGESTIONS, answer.suggestions, channel)]
+
+
+def not_covered_messages(declined: NotCovered) -> list[Message]:
+    """Say by name what the article does not cover, or decline an instruction, and offer what it can answer."""
+    if declined.instruction:
+        return [{"response": names.UTTER_NOT_INSTRUCTIONS}]
+    if declined.topic is None:
+        return [{"response": names.UTTER_OUT_OF_SCOPE}]
+    return [{"response": names.UTTER_NOT_COVERED, "topic": declined.topic.name}]
 
 
 def clarification_messages(clarification: Clarification, channel: str) -> list[Message]:

@@ -18,6 +18,9 @@ from knowledge.repository import SqlRepository
 MAX_TEXT = 500
 REASON_FALLBACK = "fallback"
 REASON_OUT_OF_SCOPE = "out_of_scope"
+# Followed by ":<topic id>" of knowledge/uncovered.yml, so the curators see the counts per topic.
+REASON_NOT_COVERED = "not_covered"
+REASON_INSTRUCTION = "instruction"
 
 
 @dataclass(frozen=True)

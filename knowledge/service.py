@@ -9,6 +9,7 @@ from knowledge.catalog import Catalog
 from knowledge.model import WORRIES, Entry, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
+from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
 
 MAX_SUGGESTIONS = 3
 MAX_CANDIDATES = 3
@@ -52,7 +53,15 @@ class Clarification:
     candidates: tuple[Entry, ...]
 
 
-Resolution = Answer | Clarification
+@dataclass(frozen=True)
+class NotCovered:
+    """No entry may answer: a topic the article does not cover, an instruction, or a question out of scope."""
+
+    topic: UncoveredTopic | None = None
+    instruction: bool = False
+
+
+Resolution = Answer | Clarification | NotCovered
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,10 @@ class ComparisonRow:
 class KnowledgeService:
     """Finds entries by id, intent, named term, follow-up context or lexical search."""
 
-    def __init__(self, repository: Repository | None = None) -> None:
-        """Use `repository`, by default the SQL database named by `DATABASE_URL`."""
+    def __init__(self, repository: Repository | None = None, uncovered: Uncovered | None = None) -> None:
+        """Use `repository` (by default the SQL database named by `DATABASE_URL`) and the uncovered topics."""
         self._repository = repository if repository is not None else SqlRepository()
+        self._uncovered = uncovered if uncovered is not None else default_uncovered()
         self._catalog: Catalog | None = None
 
     def catalog(self) -> Catalog:
@@ -89,6 +99,13 @@ class KnowledgeService:
         if self._catalog is None or self._catalog.version != version:
             self._catalog = Catalog(self._repository.load(), version)
         return self._catalog
+
+    def not_covered(self, text: str) -> NotCovered | None:
+        """An instruction aimed at the assistant, or a question whose focus the article does not cover."""
+        if self._uncovered.is_instruction(text):
+            return NotCovered(instruction=True)
+        topic = self._uncovered.topic_of(text)
+        return NotCovered(topic) if topic is not None else None
 
     def for_intent(self, question: Question, context: Context = Context()) -> Resolution:
         """The entry for the question's intent, narrowed to a more specific one the patient named."""

@@ -23,9 +23,10 @@ from bot.channels.guard import GUARD_RESPONSES
 from bot.safety.intents import INTENTS_WITHOUT_EXAMPLES
 from knowledge.settings import MAX_READING_GRADE
 from knowledge.source import reading_grade
+from knowledge.uncovered import default_uncovered
 
-# The safety replies: read under stress, so held to the entries' reading grade. The Spanish
-# variations are not graded (Flesch-Kincaid is an English measure).
+# The safety replies (read under stress) and the declines, held to the entries' reading grade.
+# The Spanish variations are not graded (Flesch-Kincaid is an English measure).
 SAFETY_RESPONSES = (
     "utter_emergency",
     "utter_urgent",
@@ -36,6 +37,8 @@ SAFETY_RESPONSES = (
     "utter_safety_net_urgent",
     "utter_message_too_long",
     "utter_service_unavailable",
+    "utter_out_of_scope",
+    "utter_not_instructions",
 )
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
@@ -77,6 +80,12 @@ def hard_safety_replies(responses: dict[str, list[dict[str, object]]]) -> list[s
             grade = reading_grade(str(variation["text"]))
             if grade > MAX_READING_GRADE:
                 problems.append(f"{name} reads at grade {grade:.1f}, above {MAX_READING_GRADE:.0f}")
+    # The decline that names an uncovered topic, read with each topic's name in it.
+    for topic in default_uncovered().topics:
+        text = str(responses["utter_not_covered"][0]["text"]).replace("{topic}", topic.name)
+        grade = reading_grade(text)
+        if grade > MAX_READING_GRADE:
+            problems.append(f"utter_not_covered ({topic.id}) reads at grade {grade:.1f}, above {MAX_READING_GRADE:.0f}")
     return problems
 
 

@@ -3,7 +3,6 @@ question and both of its answers, long messages, Spanish, other languages, the a
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from knowledge import settings
 from ops.launcher import Running, running_assistant
 from ops.settings import Ports
+from tests.e2e.sio import socketio_conversation
 from tools.rest_client import Reply, free_port, send
 
 pytestmark = pytest.mark.e2e
@@ -113,35 +113,14 @@ def test_a_message_in_another_language_gets_the_languages_and_the_emergency_line
 
 
 async def test_socketio_gets_each_level_and_the_one_tap_question(assistant: Running) -> None:
-    import socketio
+    def safety(messages: list[dict[str, Any]]) -> list[Any]:
+        return [m["custom"].get("safety") for m in messages if isinstance(m.get("custom"), dict)]
 
-    client = socketio.AsyncClient(reconnection=False)
-    replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    client.on("bot_uttered", replies.put)
-    await client.connect(assistant.rasa_url, transports=["polling"], socketio_path="socket.io", wait_timeout=10)
-    try:
-        session = f"sio-{uuid.uuid4().hex}"
-        await client.emit("session_request", {"session_id": session})
-        await asyncio.sleep(0.5)
-
-        async def emit(text: str) -> list[dict[str, Any]]:
-            await client.emit("user_uttered", {"message": text, "session_id": session})
-            got = [await asyncio.wait_for(replies.get(), 20)]
-            await asyncio.sleep(1.0)
-            while not replies.empty():
-                got.append(replies.get_nowait())
-            return got
-
-        def safety(messages: list[dict[str, Any]]) -> list[Any]:
-            return [m["custom"].get("safety") for m in messages if isinstance(m.get("custom"), dict)]
-
-        assert safety(await emit("my legs went numb an hour ago")) == ["emergency"]
-        assert safety(await emit("I've got a fever and chills since yesterday")) == ["urgent"]
-        asked = await emit("stroke?")
-        assert safety(asked) == ["check"]
-        assert safety(await emit("yes")) == ["emergency"]
-    finally:
-        await client.disconnect()
+    async with socketio_conversation(assistant.rasa_url) as say:
+        assert safety(await say("my legs went numb an hour ago")) == ["emergency"]
+        assert safety(await say("I've got a fever and chills since yesterday")) == ["urgent"]
+        assert safety(await say("stroke?")) == ["check"]
+        assert safety(await say("yes")) == ["emergency"]
 
 
 def test_every_level_works_when_the_action_server_is_down(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,6 +37,7 @@ from ops.launcher import (
     stop_process,
     wait_until_up,
 )
+from tests.e2e.sio import socketio_conversation
 from tests.services import (
     fresh_database,
     redis_settings,
@@ -321,39 +322,11 @@ def test_a_lock_left_by_a_dead_server_holds_a_conversation_no_longer_than_the_lo
 async def test_a_socketio_sender_over_the_limit_gets_the_apology_and_red_flags_before_that_are_answered(
     assistant: Assistant,
 ) -> None:
-    import asyncio
-
-    import socketio
-
-    client = socketio.AsyncClient(reconnection=False)
-    replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    client.on("bot_uttered", replies.put)
-    # Long-polling (this aiohttp is too old for the client's websocket); its own address for the limit.
-    await client.connect(
-        assistant.url,
-        transports=["polling"],
-        socketio_path="socket.io",
-        headers={"X-Real-IP": "10.4.0.1"},
-        wait_timeout=10,
-    )
-    try:
-        session = f"sio-{uuid.uuid4().hex}"
-        await client.emit("session_request", {"session_id": session})
-        await asyncio.sleep(0.5)
-
-        async def say(text: str) -> list[dict[str, Any]]:
-            await client.emit("user_uttered", {"message": text, "session_id": session})
-            got = [await asyncio.wait_for(replies.get(), 20)]
-            await asyncio.sleep(1.0)  # the rest of this reply
-            while not replies.empty():
-                got.append(replies.get_nowait())
-            return got
-
+    # Its own address for the limit.
+    async with socketio_conversation(assistant.url, headers={"X-Real-IP": "10.4.0.1"}) as say:
         first = await say("I have chest pain right now")
         assert {"safety": "emergency"} in [m.get("custom") for m in first]
         for _ in range(PER_SENDER - 1):
             await say("")
         refused = await say("what are the risks?")
         assert [m.get("text") for m in refused] == [APOLOGY]
-    finally:
-        await client.disconnect()

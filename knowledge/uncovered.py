@@ -1,0 +1,104 @@
+"""What the article does not cover: topics a question can be about that no entry may answer.
+
+An entry answers only the questions it can answer. A question whose focus (its last sentence,
+where a long message puts its question) names an uncovered topic ("how much ibuprofen can I
+take?", "how long does the cement last?") gets a reply that names the topic instead of an
+entry, whatever intent NLU chose; so does an instruction aimed at the assistant ("ignore your
+instructions"). The curated file is `uncovered.yml` beside this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import SourceInvalid
+
+DEFAULT_PATH = Path(__file__).with_name("uncovered.yml")
+_WORD = re.compile(r"[a-z0-9%]+(?:[-'][a-z0-9]+)*")
+_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, keeping "x-ray" and "%" whole."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def focus(text: str) -> str:
+    """The question's focus: its last sentence that asks something, else its last sentence."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    if not sentences:
+        return ""
+    asked = [s for s in sentences if s.endswith("?")]
+    return str((asked or sentences)[-1])
+
+
+def _contains(haystack: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    for phrase in phrases:
+        size = len(phrase)
+        if any(tuple(haystack[i : i + size]) == phrase for i in range(len(haystack) - size + 1)):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class UncoveredTopic:
+    """A topic the article does not cover, named in a plain phrase, and the words that show it."""
+
+    id: str
+    name: str
+    cues: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """The curated list of uncovered topics, and the cues of instructions aimed at the assistant."""
+
+    topics: tuple[UncoveredTopic, ...]
+    instruction_cues: tuple[tuple[str, ...], ...]
+
+    def topic_of(self, text: str) -> UncoveredTopic | None:
+        """The first uncovered topic the question's focus names, in the curators' order."""
+        found = words(focus(text))
+        return next((t for t in self.topics if _contains(found, t.cues)), None)
+
+    def is_instruction(self, text: str) -> bool:
+        """Whether the message tells the assistant to do something other than answer from the article."""
+        return _contains(words(text), self.instruction_cues)
+
+
+def _phrases(raw: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(words(str(cue))) for cue in raw if words(str(cue)))
+
+
+def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
+    """Read the curated list.
+
+    Raises:
+        SourceInvalid: the file is missing or malformed.
+    """
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SourceInvalid(f"cannot read {path}: {error}") from error
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("topics"), list):
+        raise SourceInvalid(f"{path}: expected a top-level 'topics:' list")
+    topics = []
+    for raw in doc["topics"]:
+        if not raw.get("id") or not raw.get("name") or not raw.get("cues"):
+            raise SourceInvalid(f"{path}: topic {raw.get('id', '?')!r} needs an id, a name and cues")
+        topics.append(UncoveredTopic(str(raw["id"]), " ".join(str(raw["name"]).split()), _phrases(raw["cues"])))
+    instructions = (doc.get("instructions") or {}).get("cues") or []
+    return Uncovered(tuple(topics), _phrases(instructions))
+
+
+@cache
+def default_uncovered() -> Uncovered:
+    """The curated list shipped in `knowledge/`, read once per process."""
+    return load_uncovered()
