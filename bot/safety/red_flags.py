@@ -145,7 +145,7 @@ class _Cues:
 
         listed = (
             "resolved", "past", "long_standing", "hypothetical", "conditional", "general", "report_anchors",
-            "ongoing", "not_cues", "recurred", "now_words",
+            "ongoing", "not_cues", "recurred", "now_words", "possibility_tags",
         )  # fmt: skip
         phrases = {name: tuple(tuple(normalise(str(p)).split()) for p in rules.get(name) or []) for name in listed}
         return cls(
@@ -235,7 +235,8 @@ class RedFlagRules:
             return LONG_STANDING
         anchors = phrase["report_anchors"]
         masked = _mask(words, phrase["not_cues"])
-        question = words[s_end : s_end + 1] == ["?"] or (bool(sentence) and masked[s_start] in cues.question_openers)
+        opens = bool(sentence) and masked[s_start] in cues.question_openers
+        question = words[s_end : s_end + 1] == ["?"] or opens or masked[c_start] in cues.question_openers
         # A question may be answered by the next sentence: "is rib pain normal? mine started yesterday".
         following = words[s_end + 1 :]
         following = following[: next((i for i, w in enumerate(following) if w in SENTENCE_BREAKS), len(following))]
@@ -255,12 +256,19 @@ class RedFlagRules:
                 if not shown:
                     return status
         clause = words[c_start:c_end]
+        tags = phrase["possibility_tags"]
+        if (_find(words[end:s_end], tags) or _find(following, tags)) and not _find(clause, phrase["now_words"]):
+            return ASKED
         anchored = any(w in cues.question_anchors for w in clause) or _find(clause, anchors) or reported_next
         # An opener that is the symptom's own first word ("can barely breathe") asks nothing.
         if not anchored and c_start < start and masked[c_start] in cues.question_openers:
             return ASKED
         if not anchored and words[c_end : c_end + 1] == ["?"]:
             return UNCLEAR
+        # "Could a cerebral embolism, i.e. a stroke, occur after it?": the whole sentence asks.
+        about_someone = any(w in cues.question_anchors for w in sentence) or _find(sentence, anchors)
+        if opens and words[s_end : s_end + 1] == ["?"] and not (about_someone or reported_next):
+            return ASKED
         return REPORT
 
     @staticmethod

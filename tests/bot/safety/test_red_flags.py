@@ -122,6 +122,11 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("can barely breathe", REPORT),
         ("can you get paramedics here", REPORT),
         ("Say my back pain gets worse after, does that mean it didn't work?", ASKED),
+        ("stroke after the spine injection, does that happen", ASKED),
+        ("Could a cerebral embolism, i.e. a stroke, occur as a result of vertebroplasty?", ASKED),
+        ("my mum is 84, could the back injection give her a stroke", ASKED),
+        ("I keep picturing the cement oozing out. Does that actually happen?", ASKED),
+        ("my legs went numb this morning, does that happen?", REPORT),
         ("Had some tingling in my left leg but it wore off before I left hospital", RESOLVED),
         ("i had a fever last month but it's gone, can i still have the procedure", RESOLVED),
     ],
@@ -217,3 +222,19 @@ def test_the_urgent_reply_names_the_care_team_with_the_clinics_contact_only_when
     assert care_team("en", None) == "your care team"
     assert care_team("en", "0161 555 0100") == "your care team (0161 555 0100)"
     assert care_team("es", None) == "su equipo de atención"
+
+
+QUESTION_SETS = [
+    Path(__file__).parents[2] / "data" / "heldout" / "questions.yml",
+    *sorted((Path(__file__).parents[2] / "data" / "dev").glob("*.yml")),
+]
+
+
+def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about(detector: RedFlagDetector) -> None:
+    texts = []
+    for path in QUESTION_SETS:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [q["text"] for q in data["questions"]] + list(data["out_of_scope"])
+    decisions = [(t, detector.screen(t).decision) for t in texts]
+    assert [t for t, d in decisions if d == ESCALATE] == []
+    assert sum(d == CHECK for _, d in decisions) <= 0.03 * len(decisions)
