@@ -125,7 +125,7 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("stroke after the spine injection, does that happen", ASKED),
         ("Could a cerebral embolism, i.e. a stroke, occur as a result of vertebroplasty?", ASKED),
         ("my mum is 84, could the back injection give her a stroke", ASKED),
-        ("I keep picturing the cement oozing out. Does that actually happen?", ASKED),
+        ("I keep picturing pus oozing from the wound. Does that actually happen?", ASKED),
         ("my legs went numb this morning, does that happen?", REPORT),
         ("Had some tingling in my left leg but it wore off before I left hospital", RESOLVED),
         ("i had a fever last month but it's gone, can i still have the procedure", RESOLVED),
