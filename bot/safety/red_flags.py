@@ -248,14 +248,11 @@ class RedFlagRules:
                     continue  # "now I can only take little breaths" asks nothing
                 if reported_next and question:
                     continue
-                conditional = (tuple(masked[offset + cue_start : offset + cue_end]),) in (
-                    (c,) for c in phrase["conditional"]
-                )
+                conditional = tuple(masked[offset + cue_start : offset + cue_end]) in phrase["conditional"]
                 window = words[offset + cue_end : end]
                 shown = _find(window, phrase["now_words"]) if conditional else _find(window, anchors)
                 if not shown:
                     return status
-        clause = words[c_start:c_end]
         tags = phrase["possibility_tags"]
         if (_find(words[end:s_end], tags) or _find(following, tags)) and not _find(clause, phrase["now_words"]):
             return ASKED
