@@ -198,11 +198,16 @@ def test_printing_shows_only_the_question_list(kiosk: Page, web_url: str) -> Non
         assert kiosk.locator(hidden).first.evaluate("e => getComputedStyle(e).visibility") == "hidden"
 
 
-def test_the_emergency_reply_stands_out_on_the_kiosk(kiosk: Page, web_url: str) -> None:
+def type_on_the_kiosk(kiosk: Page, web_url: str, text: str) -> None:
+    """Open the kiosk, choose to type, and send `text`."""
     kiosk.goto(f"{web_url}/kiosk")
     kiosk.get_by_role("button", name="Type my own question").click()
-    kiosk.get_by_label("Your question").fill("I have chest pain right now")
+    kiosk.get_by_label("Your question").fill(text)
     kiosk.get_by_label("Your question").press("Enter")
+
+
+def test_the_emergency_reply_stands_out_on_the_kiosk(kiosk: Page, web_url: str) -> None:
+    type_on_the_kiosk(kiosk, web_url, "I have chest pain right now")
     alert = kiosk.get_by_role("log").locator(".vpg-emergency")
     expect(alert).to_contain_text("This could be an emergency")
     # What is seen first (the hidden "The guide said:" before it is for screen readers).
@@ -216,10 +221,7 @@ def test_the_emergency_reply_stands_out_on_the_kiosk(kiosk: Page, web_url: str) 
 
 
 def test_an_urgent_report_on_the_kiosk_gets_the_care_team_today_reply(kiosk: Page, web_url: str) -> None:
-    kiosk.goto(f"{web_url}/kiosk")
-    kiosk.get_by_role("button", name="Type my own question").click()
-    kiosk.get_by_label("Your question").fill("the needle site is red and oozing")
-    kiosk.get_by_label("Your question").press("Enter")
+    type_on_the_kiosk(kiosk, web_url, "the needle site is red and oozing")
     alert = kiosk.get_by_role("log").locator(".vpg-urgent")
     expect(alert).to_contain_text("today")
     expect(alert).not_to_contain_text("Tell a member of staff now")
