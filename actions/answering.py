@@ -15,7 +15,9 @@ from actions.conversation import (
     entity_value,
     first_reply_of_session,
     pending_safety_check,
+    place_reference,
     question_from,
+    refers_to_other,
 )
 from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_COVERED, REASON_OUT_OF_SCOPE
 from knowledge.service import Answer, Context, KnowledgeService, NotCovered, Question, Resolution
@@ -32,7 +34,7 @@ def in_context(question: Question, context: Context, prep_step: str | None) -> Q
     left unsure (the fallback intent), so the assistant asks from the intents that remain.
     """
     needs = {
-        names.INTENT_CHOOSE_NUMBER: bool(context.offered),
+        names.INTENT_CHOOSE_NUMBER: bool(context.offered or context.last_entry),
         names.INTENT_FOLLOW_UP: bool(context.last_entry),
         names.INTENT_AFFIRM: bool(context.last_entry),
         **{intent: bool(prep_step) for intent in names.LIST_ANSWER_INTENTS},
@@ -65,6 +67,9 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     declined = service.not_covered(question.text)
     if declined is not None:
         return declined
+    referred = _reference(service, question, context)
+    if referred is not None:
+        return referred
     if question.intent == names.INTENT_OUT_OF_SCOPE:
         return NotCovered()
     handlers: dict[str, Callable[[], Resolution]] = {
@@ -77,6 +82,22 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     }
     handler = handlers.get(question.intent or names.INTENT_FALLBACK)
     return handler() if handler is not None else service.for_intent(question, context)
+
+
+def _reference(service: KnowledgeService, question: Question, context: Context) -> Resolution | None:
+    """A short follow-up that points into the conversation, whatever intent NLU gave it.
+
+    "Tell me about the second one" picks an item by its place (the choices offered, else what
+    the last answer named); "and the other study?" asks for the item named beside the last answer.
+    """
+    if not (context.last_entry or context.offered):
+        return None
+    place = place_reference(question.text)
+    if place is not None:
+        return service.choose(place, context)
+    if refers_to_other(question.text):
+        return service.other(context)
+    return None
 
 
 def unanswered_reason(declined: NotCovered) -> str:
@@ -132,7 +153,12 @@ def answer_turn(
         events += [
             SlotSet(names.SLOT_LAST_ENTRY, resolution.entry.id),
             SlotSet(names.SLOT_SHOWN_ENTRIES, shown),
-            SlotSet(names.SLOT_OFFERED_ENTRIES, [e.id for e in resolution.suggestions]),
+            # A numbered list of suggestions (text-only channels) is answered by number; elsewhere
+            # the suggestions are buttons, and "the second one" means what the answer named.
+            SlotSet(
+                names.SLOT_OFFERED_ENTRIES,
+                [e.id for e in resolution.suggestions] if channel in presenter.TEXT_ONLY_CHANNELS else [],
+            ),
         ]
     else:
         if question.intent == names.INTENT_FALLBACK:

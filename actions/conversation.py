@@ -9,10 +9,28 @@ from typing import Any
 
 from actions import names
 from knowledge.model import TERM_LABELS
-from knowledge.service import Context, Question
+from knowledge.service import LAST, Context, Question
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3}
-_NUMBER = re.compile(r"\b([1-9])\b|\b(first|second|third|one|two|three)\b", re.IGNORECASE)
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": LAST,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+}  # fmt: skip
+_CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_WORDS = "|".join([*_ORDINALS, *_CARDINALS])
+_NUMBER = re.compile(rf"\b(?:#\s*)?([1-9])\b|\b({_WORDS})\b", re.IGNORECASE)
+# A short message that points at an item by its place: "the second one", "number 3", "the last".
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|last|[1-6](?:st|nd|rd|th))"
+_PLACE = re.compile(
+    rf"\bthe\s+{_ORDINAL}\b(?!\s+(?:time|opinion|fracture|break))"
+    rf"|\b{_ORDINAL}\s+(?:one|option|item|thing|choice|point|study|risk|problem|treatment)\b"
+    r"|\b(?:number|no\.?|option|#)\s*[1-6]\b"
+    rf"|^\W*(?:and|ok|okay|so)?\W*(?:{_ORDINAL}|[1-6])\W*(?:one|please|pls)?\W*$",
+    re.IGNORECASE,
+)
+# "And the other study?", "the other one": the item named beside the last answer.
+_OTHER = re.compile(r"\b(?:the|that)\s+other\b|\banother\s+one\b", re.IGNORECASE)
+# References are read only in short messages; a long one is a question of its own.
+MAX_REFERENCE_WORDS = 8
 
 
 def question_from(message: Mapping[str, Any]) -> Question:
@@ -56,9 +74,26 @@ def entity_value(message: Mapping[str, Any], entity: str) -> str | None:
 
 
 def chosen_number(text: str) -> int | None:
-    """The choice a patient typed ("2", "number 3", "the first one"), if exactly one."""
-    found = {int(d) if d else _ORDINALS[w.lower()] for d, w in _NUMBER.findall(text)}
+    """The choice a patient typed ("2", "number 3", "the second one", "the last"), if exactly one.
+
+    An ordinal wins over a cardinal word, so "the second one" is 2; the last is `LAST`.
+    """
+    pairs = _NUMBER.findall(text)
+    ordinals = {int(d) if d else _ORDINALS[w.lower()] for d, w in pairs if d or w.lower() in _ORDINALS}
+    found = ordinals or {_CARDINALS[w.lower()] for _, w in pairs if w}
     return found.pop() if len(found) == 1 else None
+
+
+def place_reference(text: str) -> int | None:
+    """The item a short message points at by its place ("tell me about the second one"), if it does."""
+    if len(text.split()) > MAX_REFERENCE_WORDS or not _PLACE.search(text):
+        return None
+    return chosen_number(text)
+
+
+def refers_to_other(text: str) -> bool:
+    """Whether a short message asks for the other item ("and the other study?")."""
+    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_OTHER.search(text))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class EntryRow(Base):
     broader = Column(String(64))
     visit_question = Column(String(300))
     worry = Column(String(32))
+    # The items the answer names, in order: ";" between items, " " between the entries of an item.
+    mentions = Column(Text)
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -54,6 +56,7 @@ class TermRow(Base):
     id = Column(String(64), primary_key=True)
     position = Column(Integer, nullable=False)
     label = Column(String(32), nullable=False)
+    means = Column(String(300))  # space-separated entry ids a general word can mean
     synonyms = relationship("SynonymRow", order_by="SynonymRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 

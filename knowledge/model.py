@@ -25,6 +25,9 @@ class Entry:
     broader: str | None = None
     visit_question: str | None = None
     worry: str | None = None
+    # What the answer names, in its order ("the second one" picks the second): each item is the
+    # entry that answers it, or two or three entries when the item can mean either.
+    mentions: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Term:
     id: str
     label: str
     synonyms: tuple[str, ...]
+    # A general word ("medicines") that can mean any of these entries: asked about, it is offered as a choice.
+    means: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

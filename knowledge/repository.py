@@ -158,6 +158,7 @@ def _entry_row(position: int, entry: Entry) -> EntryRow:
         broader=entry.broader,
         visit_question=entry.visit_question,
         worry=entry.worry,
+        mentions=";".join(" ".join(item) for item in entry.mentions) or None,
         related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
     )
 
@@ -184,6 +185,7 @@ def _term_row(position: int, term: Term) -> TermRow:
         id=term.id,
         position=position,
         label=term.label,
+        means=" ".join(term.means) or None,
         synonyms=[SynonymRow(text=s, position=i) for i, s in enumerate(term.synonyms)],
     )
 
@@ -203,8 +205,14 @@ def _entry(row: EntryRow) -> Entry:
         broader=row.broader,
         visit_question=row.visit_question,
         worry=row.worry,
+        mentions=tuple(tuple(item.split()) for item in (row.mentions or "").split(";") if item.strip()),
     )
 
 
 def _term(row: TermRow) -> Term:
-    return Term(id=row.id, label=row.label, synonyms=tuple(s.text for s in row.synonyms))
+    return Term(
+        id=row.id,
+        label=row.label,
+        synonyms=tuple(s.text for s in row.synonyms),
+        means=tuple((row.means or "").split()),
+    )

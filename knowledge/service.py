@@ -12,6 +12,8 @@ from knowledge.search import confident_hit
 from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
 
 MAX_SUGGESTIONS = 3
+# "The last one": the number `KnowledgeService.choose` reads as the last item.
+LAST = -1
 MAX_CANDIDATES = 3
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
@@ -134,12 +136,14 @@ class KnowledgeService:
         return Clarification(tuple(catalog.get(r) for r in last.related if catalog.has(r)))
 
     def what_about(self, question: Question, context: Context) -> Resolution:
-        """'What about X?': the main entry of the term named, else a confident search hit."""
+        """'What about X?': the main entry of the term named, the readings of a general word, else a search hit."""
         catalog = self.catalog()
         for term in catalog.terms_in(question.entity_phrases):
             entry = catalog.by_topic(term.id)
             if entry is not None:
                 return self._answer(catalog, entry, context)
+            if term.means:
+                return self._readings(catalog, term.means, context)
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             return self._answer(catalog, catalog.get(hit.entry_id), context)
@@ -159,12 +163,43 @@ class KnowledgeService:
         return Clarification(tuple(e for e in catalog.entries if e.compares))
 
     def choose(self, number: int, context: Context) -> Resolution:
-        """The patient picked the n-th (1-based) of the entries offered last."""
+        """The patient picked the n-th item (1-based, `LAST` for the last one).
+
+        The items are the choices offered last if there are any, else what the last answer
+        named (its `mentions`, in order); an item that can mean more than one entry is asked about.
+        """
         catalog = self.catalog()
-        offered = [e for e in context.offered if catalog.has(e)]
-        if 1 <= number <= len(offered):
-            return self._answer(catalog, catalog.get(offered[number - 1]), context)
-        return Clarification(tuple(catalog.get(e) for e in offered))
+        items: list[tuple[str, ...]] = [(e,) for e in context.offered if catalog.has(e)]
+        if not items and context.last_entry and catalog.has(context.last_entry):
+            items = [item for item in catalog.get(context.last_entry).mentions if all(catalog.has(e) for e in item)]
+        if number == LAST and items:
+            return self._readings(catalog, items[-1], context)
+        if 1 <= number <= len(items):
+            return self._readings(catalog, items[number - 1], context)
+        if items:
+            return Clarification(tuple(catalog.get(e) for e in dict.fromkeys(e for item in items for e in item)))
+        return self.follow_up(context)
+
+    def other(self, context: Context) -> Resolution | None:
+        """'And the other study?': the other items named beside the last answer, if it has any.
+
+        The siblings are what the broader entry names (its `mentions`), else the entries that
+        share its broader entry; one is answered, two or three are offered.
+        """
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last = catalog.get(context.last_entry)
+        if not last.broader or not catalog.has(last.broader):
+            return None
+        parent = catalog.get(last.broader)
+        pool = [e for item in parent.mentions for e in item] or [
+            e.id for e in catalog.entries if e.broader == parent.id
+        ]
+        siblings = tuple(dict.fromkeys(e for e in pool if e != last.id and catalog.has(e)))
+        if not siblings:
+            return None
+        return self._readings(catalog, siblings[:MAX_CANDIDATES], context)
 
     def clarify(self, question: Question, context: Context = Context()) -> Resolution:
         """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
@@ -212,6 +247,13 @@ class KnowledgeService:
         return tuple(
             ComparisonRow(o, tuple(catalog.get(e) for e in o.entries if catalog.has(e))) for o in catalog.options
         )
+
+    def _readings(self, catalog: Catalog, entry_ids: Sequence[str], context: Context) -> Resolution:
+        """The one entry meant, or the two or three it could be, offered in order."""
+        entries = tuple(catalog.get(e) for e in entry_ids if catalog.has(e))
+        if len(entries) == 1:
+            return self._answer(catalog, entries[0], context)
+        return Clarification(entries)
 
     def _answer(self, catalog: Catalog, entry: Entry, context: Context) -> Answer:
         related = [r for r in entry.related if catalog.has(r) and r != entry.id]

@@ -21,6 +21,8 @@ from knowledge.model import TERM_LABELS, WORRIES, Article, Entry, KnowledgeSourc
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
+LIST_ENTRY_FIELDS = ("mentions",)
+MAX_READINGS = 3
 OPTION_FIELDS = ("name", "entries", "what", "aim", "limits")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 MAX_RELATED = 3
@@ -90,7 +92,7 @@ def content_version(source: KnowledgeSource) -> str:
     """A content hash of the source: equal sources give equal fingerprints."""
     payload = {
         "entries": [_entry_dict(e) for e in source.entries],
-        "terms": [[t.id, t.label, list(t.synonyms)] for t in source.terms],
+        "terms": [[t.id, t.label, list(t.synonyms), list(t.means)] for t in source.terms],
         "options": [[o.name, list(o.entries), o.what, o.aim, o.limits] for o in source.options],
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
@@ -142,6 +144,10 @@ def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: fl
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
     problems += _term_problems(source.terms)
+    for term in source.terms:
+        problems += [f"term {term.id}: means {m!r}, which is not an entry" for m in term.means if m not in id_set]
+        if len(term.means) == 1 or len(term.means) > MAX_READINGS:
+            problems.append(f"term {term.id}: means {len(term.means)} entries, expected 2-{MAX_READINGS}")
     problems += _option_problems(source.options, id_set, max_grade)
     return problems
 
@@ -163,6 +169,10 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
     problems += [f"related id {r!r} does not exist" for r in entry.related if r not in ids]
     if entry.id in entry.related:
         problems.append("lists itself as related")
+    for item in entry.mentions:
+        problems += [f"mentions id {m!r} does not exist" for m in item if m not in ids]
+        if not 1 <= len(item) <= MAX_READINGS:
+            problems.append(f"a mentions item has {len(item)} entries, expected 1-{MAX_READINGS}")
     if entry.broader and entry.broader not in ids:
         problems.append(f"broader id {entry.broader!r} does not exist")
     for field_name in ("topic", "compares"):
@@ -227,7 +237,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
     missing = [name for name in REQUIRED_ENTRY_FIELDS if raw.get(name) in (None, "", [])]
     if missing:
         raise SourceInvalid(f"entry {raw.get('id', '?')!r} lacks {', '.join(missing)}")
-    unknown = set(raw) - set(REQUIRED_ENTRY_FIELDS) - set(OPTIONAL_ENTRY_FIELDS)
+    unknown = set(raw) - set(REQUIRED_ENTRY_FIELDS) - set(OPTIONAL_ENTRY_FIELDS) - set(LIST_ENTRY_FIELDS)
     if unknown:
         raise SourceInvalid(f"entry {raw['id']!r} has unknown fields {', '.join(sorted(unknown))}")
     reviewed = _date(raw["reviewed"], f"entry {raw['id']!r}: reviewed")
@@ -238,8 +248,18 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         source=str(raw["source"]).strip(),
         related=tuple(str(r) for r in raw["related"]),
         reviewed=reviewed,
+        mentions=_mentions(raw.get("mentions"), str(raw["id"])),
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
     )
+
+
+def _mentions(raw: Any, entry_id: str) -> tuple[tuple[str, ...], ...]:
+    """`mentions: [a, [b, c]]`: each item one entry id, or a list of the entries it can mean."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise SourceInvalid(f"entry {entry_id!r}: mentions must be a list")
+    return tuple(tuple(str(i) for i in item) if isinstance(item, list) else (str(item),) for item in raw)
 
 
 def _date(value: Any, what: str) -> dt.date:
@@ -266,10 +286,17 @@ def _term(raw: Mapping[str, Any]) -> Term:
     if not raw.get("id") or not raw.get("label"):
         raise SourceInvalid(f"term {raw!r} needs an id and a label")
     synonyms = raw.get("synonyms") or []
-    return Term(id=str(raw["id"]), label=str(raw["label"]), synonyms=tuple(str(s) for s in synonyms))
+    means = raw.get("means") or []
+    return Term(
+        id=str(raw["id"]),
+        label=str(raw["label"]),
+        synonyms=tuple(str(s) for s in synonyms),
+        means=tuple(str(m) for m in means),
+    )
 
 
 def _entry_dict(entry: Entry) -> dict[str, Any]:
     record = export_record(entry)
     record.update(reviewed=entry.reviewed.isoformat(), **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS})
+    record["mentions"] = [list(item) for item in entry.mentions]
     return record

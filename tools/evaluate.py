@@ -27,6 +27,7 @@ from scipy.stats import binomtest
 
 from knowledge import settings
 from knowledge.model import Entry
+from knowledge.payloads import entry_payload
 from knowledge.source import load_default_source, reading_grade
 from ops.launcher import running_assistant
 from ops.settings import Ports
@@ -52,8 +53,9 @@ class QuestionSet:
     def load(cls, path: Path) -> QuestionSet:
         """Read a question file (see tests/data/heldout/questions.yml for the format)."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        questions = [(str(q["text"]), str(q["entry"])) for q in data["questions"]]
-        return cls(path, questions, [str(text) for text in data.get("out_of_scope") or []])
+        questions = [(str(q["text"]), str(q["entry"])) for q in data.get("questions") or []]
+        out_of_scope = [str(m["text"]) if isinstance(m, dict) else str(m) for m in data.get("out_of_scope") or []]
+        return cls(path, questions, out_of_scope)
 
     def unseen(self, training: Iterable[str]) -> QuestionSet:
         """The set without the messages that are also training examples (compared by `normalised`).
@@ -355,11 +357,131 @@ def compare(systems: list[Answers]) -> str:
     return "\n".join(lines)
 
 
+OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a scripted conversation and what should answer it.
+
+    `expect` is an entry id, `out_of_scope` (no entry may answer), or two or three entry ids
+    (an ambiguous message: the assistant should offer these readings as choices).
+    """
+
+    text: str
+    expect: str | tuple[str, ...]
+    follow_up: bool
+
+    @property
+    def kind(self) -> str:
+        """`entry`, `out_of_scope` or `ambiguous`: what the turn expects."""
+        if isinstance(self.expect, tuple):
+            return "ambiguous"
+        return OUT_OF_SCOPE if self.expect == OUT_OF_SCOPE else "entry"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A scripted conversation: a first question and its follow-ups."""
+
+    name: str
+    turns: tuple[Turn, ...]
+
+
+def load_conversations(path: Path) -> list[Conversation]:
+    """Read a conversation file (`conversations:` of `name` and `turns` of `text`, `expect`, `follow_up`)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Conversation(
+            str(c["name"]),
+            tuple(
+                Turn(
+                    str(t["text"]),
+                    tuple(str(e) for e in t["expect"]) if isinstance(t["expect"], list) else str(t["expect"]),
+                    bool(t.get("follow_up")),
+                )
+                for t in c["turns"]
+            ),
+        )
+        for c in data["conversations"]
+    ]
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What the assistant did with one turn: the entry it answered with, or the entries it offered."""
+
+    conversation: str
+    turn: Turn
+    answered: str | None
+    offered: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        """`right`; `asked` (it asked instead of answering); or `wrong` (it answered what was not asked)."""
+        expect = self.turn.expect
+        if isinstance(expect, tuple):
+            if self.answered is None and set(expect) <= set(self.offered):
+                return "right"
+            return "wrong" if self.answered is not None else "asked"
+        if expect == OUT_OF_SCOPE:
+            return "right" if self.answered is None else "wrong"
+        if self.answered == expect:
+            return "right"
+        return "wrong" if self.answered is not None else "asked"
+
+
+def entry_of_payload(entries: Iterable[Entry]) -> dict[str, str]:
+    """The entry each button payload asks for."""
+    return {entry_payload(e): e.id for e in entries if e.intent or e.compares}
+
+
+def evaluate_conversations(path: Path, base_url: str, entries: Sequence[Entry]) -> list[TurnResult]:
+    """Send each conversation's turns in order, one conversation per sender."""
+    by_payload = entry_of_payload(entries)
+    results = []
+    for conversation in load_conversations(path):
+        sender = f"eval-{uuid.uuid4().hex}"
+        for turn in conversation.turns:
+            reply = send(base_url, sender, turn.text)
+            offered = tuple(by_payload[b["payload"]] for b in reply.buttons if b.get("payload") in by_payload)
+            results.append(TurnResult(conversation.name, turn, reply.kb_entry, offered))
+    return results
+
+
+def conversation_report(path: Path, results: Sequence[TurnResult]) -> str:
+    """First turns and follow-up turns: right, asked instead, wrong; then every turn that was not right."""
+    lines = [f"=== conversations: {path} ==="]
+    for name, turns, target in (
+        ("first questions", [r for r in results if not r.turn.follow_up], "(report)"),
+        ("follow-up turns", [r for r in results if r.turn.follow_up], "right >= 92%"),
+    ):
+        verdicts = Counter(r.verdict for r in turns)
+        total = max(len(turns), 1)
+        lines.append(
+            f"{name + ':':18} right {verdicts['right']}/{len(turns)} = {verdicts['right'] / total:.1%}, "
+            f"asked {verdicts['asked'] / total:.1%}, wrong {verdicts['wrong'] / total:.1%}   target {target}"
+        )
+    follow_ups = [r for r in results if r.turn.follow_up]
+    kinds = Counter(r.turn.kind for r in follow_ups)
+    right = Counter(r.turn.kind for r in follow_ups if r.verdict == "right")
+    lines.append("follow-up turns by kind: " + ", ".join(f"{k} {right[k]}/{n}" for k, n in sorted(kinds.items())))
+    failures = [r for r in results if r.verdict != "right"]
+    if failures:
+        lines += ["", "turns not right (conversation | message | expected -> got):"]
+        for r in failures:
+            expected = " or ".join(r.turn.expect) if isinstance(r.turn.expect, tuple) else r.turn.expect
+            got = r.answered or (f"asked: {', '.join(r.offered)}" if r.offered else "declined")
+            lines.append(f"  {r.verdict:5} {r.conversation} | {r.turn.text} | {expected} -> {got}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the assistant, evaluate every question file, print the reports."""
     parser = argparse.ArgumentParser(prog="python -m tools.evaluate", description=__doc__)
     parser.add_argument("questions", type=Path, nargs="+", help="question files; the first is the blind held-out one")
     parser.add_argument("--safety", type=Path, nargs="*", default=SAFETY_SETS, help="safety sets (blind first)")
+    parser.add_argument("--conversations", type=Path, nargs="*", default=[], help="conversation files")
     args = parser.parse_args(argv)
     training = nlu_examples(settings.REPO_ROOT / "data")[0]
     files = [QuestionSet.load(path) for path in args.questions]
@@ -376,6 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         assistant = assistant_predictor(running.rasa_url)
         ours = [Answers.of("this assistant (REST, both servers)", assistant, qs) for qs in question_sets]
         safety = [evaluate_safety(path, running.rasa_url) for path in args.safety]
+        conversations = [(path, evaluate_conversations(path, running.rasa_url, entries)) for path in args.conversations]
     for whole, question_set, our_answers in zip(files, question_sets, ours, strict=True):
         systems = [our_answers, *(Answers.of(name, predict, question_set) for name, predict in baselines)]
         left_out = len(whole) - len(question_set)
@@ -383,6 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(compare(systems) + "\n")
     for tally in safety:
         print(tally.report() + "\n")
+    for path, results in conversations:
+        print(conversation_report(path, results) + "\n")
     print("\n" + readability_report(entries))
     return 0
 

@@ -48,7 +48,8 @@ async def test_a_question_is_answered_with_its_citation_and_suggestions(
     assert slot_events(events) == {
         "last_entry": "risk_cement_leakage",
         "shown_entries": ["risk_cement_leakage"],
-        "offered_entries": ["risk_pulmonary_embolism", "risk_stroke", "risk_frequency"],
+        # The suggestions are buttons here: nothing is offered to pick by number.
+        "offered_entries": [],
     }
 
 
@@ -84,7 +85,7 @@ async def test_text_only_channels_get_numbered_choices_and_no_raw_json(
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("ask_kyphoplasty", "kyphoplasty?", channel="twilio")
 
-    await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
+    events = await ActionAnswerQuestion(KnowledgeService(built_repository)).run(dispatcher, tracker, domain)
 
     answer, suggestions = dispatcher.messages
     assert answer["custom"] == {}
@@ -92,6 +93,12 @@ async def test_text_only_channels_get_numbered_choices_and_no_raw_json(
     assert suggestions["response"] == "utter_suggestions_numbered"
     assert suggestions["choices"].startswith("1. ")
     assert suggestions["buttons"] == []
+    # The numbered suggestions are what a typed number picks from.
+    assert slot_events(events)["offered_entries"] == [
+        "compare_kyphoplasty",
+        "alt_physical_therapy",
+        "alternatives_overview",
+    ]
 
 
 async def test_how_is_it_different_after_kyphoplasty_compares(

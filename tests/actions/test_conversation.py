@@ -6,15 +6,55 @@ from typing import Any
 
 import pytest
 
-from actions.conversation import chosen_number, context_from, pending_safety_check, question_from
+from actions.conversation import (
+    chosen_number,
+    context_from,
+    pending_safety_check,
+    place_reference,
+    question_from,
+    refers_to_other,
+)
+from knowledge.service import LAST
 
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("2", 2), ("number 3 please", 3), ("the first one", 1), ("Second", 2), ("1 or 2", None), ("hello", None)],
+    [
+        ("2", 2),
+        ("number 3 please", 3),
+        ("the first one", 1),
+        ("Second", 2),
+        ("the second one", 2),
+        ("the 3rd one pls", 3),
+        ("the last one", LAST),
+        ("1 or 2", None),
+        ("hello", None),
+    ],
 )
 def test_a_typed_choice_is_read_as_one_number(text: str, number: int | None) -> None:
     assert chosen_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("tell me about the second one", 2),
+        ("ok what about number 3", 3),
+        ("and the last one?", LAST),
+        ("2", 2),
+        ("which one came first?", None),
+        ("is a second opinion worth it?", None),
+        ("I had my first fracture two years ago and now the doctor wants to do it on the second one", None),
+    ],
+)
+def test_only_a_short_message_pointing_at_a_place_is_a_reference(text: str, place: int | None) -> None:
+    assert place_reference(text) == place
+
+
+def test_the_other_one_is_a_reference_only_in_a_short_message() -> None:
+    assert refers_to_other("and the other study?")
+    assert refers_to_other("what about that other one")
+    assert not refers_to_other("what are the other treatments I could try if I do not want the cement in my back")
 
 
 def test_the_fallback_intent_is_left_out_of_the_ranking() -> None:

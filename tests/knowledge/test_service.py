@@ -9,7 +9,7 @@ import pytest
 from knowledge.errors import EntryNotFound, KnowledgeUnavailable
 from knowledge.model import KnowledgeSource
 from knowledge.repository import InMemoryRepository
-from knowledge.service import Answer, Clarification, Context, KnowledgeService, Question
+from knowledge.service import LAST, Answer, Clarification, Context, KnowledgeService, Question
 
 
 def answered(resolution: object) -> str:
@@ -86,6 +86,32 @@ def test_a_number_picks_from_the_entries_offered(service: KnowledgeService) -> N
     context = Context(offered=("risk_stroke", "alt_kyphoplasty"))
     assert answered(service.choose(2, context)) == "alt_kyphoplasty"
     assert isinstance(service.choose(3, context), Clarification)
+
+
+def test_a_number_after_an_answer_picks_what_the_answer_named_in_its_order(service: KnowledgeService) -> None:
+    after_risks = Context(last_entry="risks_overview")
+    assert answered(service.choose(2, after_risks)) == "risk_bleeding"
+    assert answered(service.choose(LAST, after_risks)) == "risk_stroke"
+    medicines = service.choose(3, Context(last_entry="alternatives_overview"))
+    assert isinstance(medicines, Clarification)
+    assert [e.id for e in medicines.candidates] == ["alt_pain_medication", "alt_bone_health_medication"]
+
+
+def test_a_number_past_the_end_offers_the_items_named(service: KnowledgeService) -> None:
+    resolution = service.choose(9, Context(last_entry="risk_cement_leakage"))
+    assert isinstance(resolution, Clarification)
+    assert [e.id for e in resolution.candidates] == ["risk_pulmonary_embolism", "risk_stroke"]
+
+
+def test_the_other_study_is_the_one_named_beside_the_last(service: KnowledgeService) -> None:
+    assert answered(service.other(Context(last_entry="evidence_nejm_2009"))) == "evidence_jama_2010"
+    assert service.other(Context(last_entry="evidence_overview")) is None
+
+
+def test_a_general_word_offers_each_thing_it_can_mean(service: KnowledgeService) -> None:
+    resolution = service.what_about(Question(intent="ask_what_about", entity_phrases=["pills"]), Context())
+    assert isinstance(resolution, Clarification)
+    assert [e.id for e in resolution.candidates] == ["alt_pain_medication", "alt_bone_health_medication"]
 
 
 def test_a_near_tie_is_settled_by_the_term_the_patient_named(service: KnowledgeService) -> None:

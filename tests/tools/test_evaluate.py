@@ -13,7 +13,10 @@ from tools.evaluate import (
     SafetyCase,
     SafetyTally,
     Scores,
+    Turn,
+    TurnResult,
     comparison_table,
+    conversation_report,
     paired_comparison,
     readability_report,
     report,
@@ -131,3 +134,40 @@ def test_messages_that_are_also_training_examples_are_left_out(tmp_path: Path) -
     assert unseen.questions == [("could the glue move after it sets", "risk_cement_leakage")]
     assert unseen.out_of_scope == ["what is the weather"]
     assert len(unseen) == 2
+
+
+@pytest.mark.parametrize(
+    ("expect", "answered", "offered", "verdict"),
+    [
+        ("risk_stroke", "risk_stroke", (), "right"),
+        ("risk_stroke", "risk_bleeding", (), "wrong"),
+        ("risk_stroke", None, ("risk_stroke", "risk_bleeding"), "asked"),
+        ("out_of_scope", None, (), "right"),
+        ("out_of_scope", "limitations", (), "wrong"),
+        (
+            ("alt_pain_medication", "alt_bone_health_medication"),
+            None,
+            ("alt_bone_health_medication", "alt_pain_medication"),
+            "right",
+        ),
+        (("alt_pain_medication", "alt_bone_health_medication"), None, ("alt_pain_medication",), "asked"),
+        (("alt_pain_medication", "alt_bone_health_medication"), "alt_pain_medication", (), "wrong"),
+    ],
+)
+def test_a_turn_is_right_asked_or_wrong(
+    expect: str | tuple[str, ...], answered: str | None, offered: tuple[str, ...], verdict: str
+) -> None:
+    assert TurnResult("c", Turn("text", expect, True), answered, offered).verdict == verdict
+
+
+def test_the_conversation_report_counts_follow_ups_apart_and_lists_what_failed() -> None:
+    results = [
+        TurnResult("risks", Turn("what are the risks?", "risks_overview", False), "risks_overview", ()),
+        TurnResult("risks", Turn("the second one", "risk_bleeding", True), "risk_bleeding", ()),
+        TurnResult("risks", Turn("how long does the cement last?", "out_of_scope", True), "limitations", ()),
+    ]
+    text = conversation_report(Path("c.yml"), results)
+    assert "first questions:   right 1/1 = 100.0%" in text
+    assert "follow-up turns:   right 1/2 = 50.0%, asked 0.0%, wrong 50.0%" in text
+    assert "follow-up turns by kind: entry 1/1, out_of_scope 0/1" in text
+    assert "wrong risks | how long does the cement last? | out_of_scope -> limitations" in text

@@ -8,10 +8,15 @@ import pytest
 
 from knowledge import settings
 from knowledge.service import KnowledgeService
-from tools.evaluate import QuestionSet, normalised
+from tools.evaluate import OUT_OF_SCOPE, QuestionSet, load_conversations, normalised
 
 TESTS = settings.REPO_ROOT / "tests" / "data"
-QUESTION_FILES = [TESTS / "heldout" / "questions.yml", *sorted((TESTS / "dev").glob("*.yml"))]
+QUESTION_FILES = [
+    TESTS / "heldout" / "questions.yml",
+    TESTS / "dev" / "questions.yml",
+    TESTS / "dev" / "heldout_v1.yml",
+]
+CONVERSATION_FILES = sorted(TESTS.glob("*/conversations.yml"))
 
 
 @pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: str(p.relative_to(TESTS)))
@@ -22,3 +27,17 @@ def test_every_question_names_an_entry_the_assistant_can_answer(path: Path, serv
     assert {entry for _, entry in questions.questions} == answerable
     texts = [normalised(t) for t, _ in questions.questions] + [normalised(t) for t in questions.out_of_scope]
     assert len(texts) == len(set(texts)), "a message appears twice"
+
+
+@pytest.mark.parametrize("path", CONVERSATION_FILES, ids=lambda p: str(p.relative_to(TESTS)))
+def test_every_conversation_turn_expects_an_entry_a_decline_or_readings(path: Path, service: KnowledgeService) -> None:
+    ids = {e.id for e in service.catalog().entries}
+    conversations = load_conversations(path)
+    assert conversations
+    for conversation in conversations:
+        first, *rest = conversation.turns
+        assert not first.follow_up and all(t.follow_up for t in rest), conversation.name
+        for turn in conversation.turns:
+            readings = turn.expect if isinstance(turn.expect, tuple) else (turn.expect,)
+            assert turn.expect == OUT_OF_SCOPE or set(readings) <= ids, (conversation.name, turn.expect)
+            assert not isinstance(turn.expect, tuple) or 2 <= len(turn.expect) <= 3
