@@ -137,6 +137,7 @@ class _Cues:
     phrases: dict[str, tuple[tuple[str, ...], ...]]
     question_anchors: frozenset[str]
     question_openers: frozenset[str]
+    references: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> _Cues:
@@ -154,6 +155,7 @@ class _Cues:
             phrases=phrases,
             question_anchors=words("question_anchors"),
             question_openers=words("question_openers"),
+            references=words("references"),
         )
 
 
@@ -223,6 +225,10 @@ class RedFlagRules:
         phrase = cues.phrases
         if self._denied(clause_before, cues):
             return DENIED
+        if words[start - 1 : start] in (["the"], ["that"], ["this"]) and words[end : end + 1] and (
+            words[end] in cues.references
+        ):
+            return ASKED  # "the stroke one": a topic the conversation named, not a symptom
         clause = words[c_start:c_end]
         after = words[end:s_end]
         for _, resolved_end in _find(after, phrase["resolved"]):

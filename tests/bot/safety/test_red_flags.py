@@ -129,6 +129,9 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("my legs went numb this morning, does that happen?", REPORT),
         ("Had some tingling in my left leg but it wore off before I left hospital", RESOLVED),
         ("i had a fever last month but it's gone, can i still have the procedure", RESOLVED),
+        ("the stroke one, tell me more about that", ASKED),
+        ("the fever one please", ASKED),
+        ("I had a stroke one hour ago", REPORT),
     ],
 )
 def test_context_decides_whether_a_symptom_is_reported(rules_only: RedFlagDetector, text: str, status: str) -> None:
@@ -149,6 +152,11 @@ def test_calm_questions_with_trigger_words_do_not_alarm(detector: RedFlagDetecto
         "my discharge letter has a red box with things like chest pain in it",
         "my brother is a paramedic and keeps going on about cement embolism",
     ):
+        assert detector.screen(text).decision == NOTHING, text
+
+
+def test_short_follow_ups_in_a_conversation_are_not_screened_as_reports(detector: RedFlagDetector) -> None:
+    for text in ("keep going", "yes please", "number 1", "the last one", "ok, can it leak out though"):
         assert detector.screen(text).decision == NOTHING, text
 
 
