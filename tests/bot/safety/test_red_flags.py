@@ -242,7 +242,8 @@ def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about
     texts = []
     for path in QUESTION_SETS:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts += [q["text"] for q in data["questions"]] + list(data["out_of_scope"])
+        texts += [q["text"] for q in data.get("questions") or []] + list(data.get("out_of_scope") or [])
+        texts += [t["text"] for c in data.get("conversations") or [] for t in c["turns"]]
     decisions = [(t, detector.screen(t).decision) for t in texts]
     assert [t for t, d in decisions if d == ESCALATE] == []
     assert sum(d == CHECK for _, d in decisions) <= 0.03 * len(decisions)
