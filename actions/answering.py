@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names, presenter
 from actions.conversation import (
+    asks_if_same,
     chosen_number,
     context_from,
     entity_value,
@@ -17,12 +18,16 @@ from actions.conversation import (
     pending_safety_check,
     place_reference,
     question_from,
+    refers_back,
     refers_to_other,
+    time_reference,
 )
 from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_COVERED, REASON_OUT_OF_SCOPE
 from knowledge.service import Answer, Context, KnowledgeService, NotCovered, Question, Resolution
 
 MAX_SHOWN = 50
+# A message this short may name an item of the last answer's list ("and the pills?").
+MAX_NAMING_WORDS = 8
 
 
 def in_context(question: Question, context: Context, prep_step: str | None) -> Question:
@@ -66,7 +71,11 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     question = in_context(question, context, prep_step)
     declined = service.not_covered(question.text)
     if declined is not None:
-        return declined
+        # "Why does that happen?" is answered by an entry that explains it, and declined otherwise.
+        aspect = declined.topic.answered_by if declined.topic else None
+        about = context.last_entry if refers_back(question.text) else service.entry_for_intent(question.intent)
+        explained = service.explaining(aspect, about, context) if aspect else None
+        return explained or declined
     referred = _reference(service, question, context)
     if referred is not None:
         return referred
@@ -87,16 +96,26 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
 def _reference(service: KnowledgeService, question: Question, context: Context) -> Resolution | None:
     """A short follow-up that points into the conversation, whatever intent NLU gave it.
 
-    "Tell me about the second one" picks an item by its place (the choices offered, else what
-    the last answer named); "and the other study?" asks for the item named beside the last answer.
+    "Tell me about the second one" or "the older study" picks an item by its place (the choices
+    offered, else what the last answer named); "and the other study?" asks for the item named
+    beside the last answer; "does vertebroplasty do that too?" after kyphoplasty asks for the
+    comparison; "the lungs one" names one item of the last answer's list.
     """
     if not (context.last_entry or context.offered):
         return None
-    place = place_reference(question.text)
+    place = place_reference(question.text) or time_reference(question.text)
     if place is not None:
         return service.choose(place, context)
     if refers_to_other(question.text):
-        return service.other(context)
+        other = service.other(context)
+        if other is not None:
+            return other
+    if asks_if_same(question.text):
+        comparison = service.comparison_after(question, context)
+        if comparison is not None:
+            return comparison
+    if len(question.text.split()) <= MAX_NAMING_WORDS:
+        return service.named_item(question, context)
     return None
 
 

@@ -29,8 +29,17 @@ _PLACE = re.compile(
 )
 # "And the other study?", "the other one": the item named beside the last answer.
 _OTHER = re.compile(r"\b(?:the|that)\s+other\b|\banother\s+one\b", re.IGNORECASE)
+# "Which one came first?", "the newer one": a place in a list named in date order.
+_EARLIEST = re.compile(r"\b(?:came|come|was|were|published|done)\s+first\b|\b(?:older|oldest|earlier|earliest)\b", re.I)
+_LATEST = re.compile(r"\b(?:newer|newest|more recent|most recent|latest|later one|came (?:second|later|after))\b", re.I)
+# "Does vertebroplasty do that too?": the same question about the other treatment.
+_SAME = re.compile(r"\b(?:as well|too|also|same|either|true (?:of|for)|like that)\b", re.I)
+# "Why does that happen?": a short message about what the last answer said.
+_BACK = re.compile(r"\b(?:that|it|this|those|these|one)\b", re.I)
 # References are read only in short messages; a long one is a question of its own.
 MAX_REFERENCE_WORDS = 8
+# A question about the other treatment may say more ("is that true of vertebroplasty as well, the height?").
+MAX_SAME_WORDS = 14
 
 
 def question_from(message: Mapping[str, Any]) -> Question:
@@ -89,6 +98,25 @@ def place_reference(text: str) -> int | None:
     if len(text.split()) > MAX_REFERENCE_WORDS or not _PLACE.search(text):
         return None
     return chosen_number(text)
+
+
+def time_reference(text: str) -> int | None:
+    """The place a short message points at by date: 1 for the earliest, `LAST` for the latest."""
+    if len(text.split()) > MAX_REFERENCE_WORDS:
+        return None
+    if _EARLIEST.search(text):
+        return 1
+    return LAST if _LATEST.search(text) else None
+
+
+def asks_if_same(text: str) -> bool:
+    """Whether the message asks if something holds for another treatment as well."""
+    return len(text.split()) <= MAX_SAME_WORDS and bool(_SAME.search(text))
+
+
+def refers_back(text: str) -> bool:
+    """Whether a short message is about what was just said ("why does that happen?")."""
+    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_BACK.search(text))
 
 
 def refers_to_other(text: str) -> bool:

@@ -59,6 +59,10 @@ class Catalog:
         """The entry comparing this term with vertebroplasty, if any."""
         return self._by_compares.get(term_id)
 
+    def term(self, term_id: str) -> Term | None:
+        """The term with this id, if any."""
+        return self._terms.get(term_id)
+
     def term_for(self, phrase: str) -> Term | None:
         """The term a patient's phrase names ("painkillers" -> pain_medication), if any."""
         return self._synonyms.get(normalise_phrase(phrase))

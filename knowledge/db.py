@@ -35,6 +35,7 @@ class EntryRow(Base):
     worry = Column(String(32))
     # The items the answer names, in order: ";" between items, " " between the entries of an item.
     mentions = Column(Text)
+    explains = Column(String(100))  # space-separated aspects
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 

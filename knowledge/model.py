@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 TERM_LABELS = ("treatment", "complication", "study", "condition", "body_part")
+ASPECTS = ("cause",)
 WORRIES = ("risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture")
 
 
@@ -28,6 +29,9 @@ class Entry:
     # What the answer names, in its order ("the second one" picks the second): each item is the
     # entry that answers it, or two or three entries when the item can mean either.
     mentions: tuple[tuple[str, ...], ...] = ()
+    # What else about its topic the answer explains, so that a follow-up asking it ("why does
+    # that happen?") gets this answer again; today only "cause".
+    explains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ def _entry_row(position: int, entry: Entry) -> EntryRow:
         visit_question=entry.visit_question,
         worry=entry.worry,
         mentions=";".join(" ".join(item) for item in entry.mentions) or None,
+        explains=" ".join(entry.explains) or None,
         related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
     )
 
@@ -206,6 +207,7 @@ def _entry(row: EntryRow) -> Entry:
         visit_question=row.visit_question,
         worry=row.worry,
         mentions=tuple(tuple(item.split()) for item in (row.mentions or "").split(";") if item.strip()),
+        explains=tuple((row.explains or "").split()),
     )
 
 

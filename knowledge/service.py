@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,22 @@ from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
 LAST = -1
+# The treatment every comparison entry compares with.
+COMPARED_WITH = "vertebroplasty"
+# Words that name no particular item of a list ("what about THE risks?", "tell me more about THAT ONE").
+_PLAIN_WORDS = frozenset(
+    """a about after again also an and any are as be bit can cause could do does for from get had have how i
+    if in is it its me more my of on one ones or part please so tell than that the them then there these they
+    thing this those to too vertebroplasty was what when which who why will with would you your yes no ok okay
+    procedure risk risks problem problems treatment treatments""".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a text that can name something: lower case, not plain words, at least three letters."""
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
+
+
 MAX_CANDIDATES = 3
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
@@ -169,9 +186,7 @@ class KnowledgeService:
         named (its `mentions`, in order); an item that can mean more than one entry is asked about.
         """
         catalog = self.catalog()
-        items: list[tuple[str, ...]] = [(e,) for e in context.offered if catalog.has(e)]
-        if not items and context.last_entry and catalog.has(context.last_entry):
-            items = [item for item in catalog.get(context.last_entry).mentions if all(catalog.has(e) for e in item)]
+        items = self._items(catalog, context)
         if number == LAST and items:
             return self._readings(catalog, items[-1], context)
         if 1 <= number <= len(items):
@@ -179,6 +194,55 @@ class KnowledgeService:
         if items:
             return Clarification(tuple(catalog.get(e) for e in dict.fromkeys(e for item in items for e in item)))
         return self.follow_up(context)
+
+    def named_item(self, question: Question, context: Context) -> Resolution | None:
+        """'The lungs one', 'and the pills?': the one item of the last list that the message names.
+
+        An item is named by a term of its entry's topic, a general word that means exactly that
+        item, or else a distinctive word of its entry's title or topic. None unless exactly one
+        item is named.
+        """
+        catalog = self.catalog()
+        items = self._items(catalog, context)
+        terms = catalog.terms_in(question.entity_phrases)
+        topics = {t.id for t in terms}
+        hits = [
+            item
+            for item in items
+            if any(catalog.get(e).topic in topics for e in item) or any(set(t.means) == set(item) for t in terms)
+        ]
+        if not hits:
+            asked = content_words(question.text)
+            hits = [item for item in items if asked & set().union(*(self._vocabulary(catalog, e) for e in item))]
+        if len(hits) != 1:
+            return None
+        specific = [e for e in hits[0] if catalog.get(e).topic in topics]
+        return self._readings(catalog, specific or hits[0], context)
+
+    def comparison_after(self, question: Question, context: Context) -> Answer | None:
+        """'Does vertebroplasty do that too?' after a treatment that has a comparison: the comparison."""
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last = catalog.get(context.last_entry)
+        subject = last.topic or last.compares
+        comparison = catalog.by_compares(subject) if subject else None
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        if comparison is None or subject == COMPARED_WITH or COMPARED_WITH not in named:
+            return None
+        return self._answer(catalog, comparison, context)
+
+    def explaining(self, aspect: str, entry_id: str | None, context: Context) -> Answer | None:
+        """The entry asked about, if it explains this aspect of its topic ("cause")."""
+        catalog = self.catalog()
+        if entry_id is None or not catalog.has(entry_id) or aspect not in catalog.get(entry_id).explains:
+            return None
+        return self._answer(catalog, catalog.get(entry_id), context)
+
+    def entry_for_intent(self, intent: str | None) -> str | None:
+        """The id of the entry that answers this intent, if any."""
+        entry = self.catalog().by_intent(intent or "")
+        return entry.id if entry is not None else None
 
     def other(self, context: Context) -> Resolution | None:
         """'And the other study?': the other items named beside the last answer, if it has any.
@@ -247,6 +311,27 @@ class KnowledgeService:
         return tuple(
             ComparisonRow(o, tuple(catalog.get(e) for e in o.entries if catalog.has(e))) for o in catalog.options
         )
+
+    @staticmethod
+    def _items(catalog: Catalog, context: Context) -> list[tuple[str, ...]]:
+        """What a place or a name points into: the choices offered, else what the last answer named.
+
+        An answer that names no list points into its broader entry's list ("the other study").
+        """
+        items: list[tuple[str, ...]] = [(e,) for e in context.offered if catalog.has(e)]
+        if items or not context.last_entry or not catalog.has(context.last_entry):
+            return items
+        last = catalog.get(context.last_entry)
+        mentions = last.mentions
+        if not mentions and last.broader and catalog.has(last.broader):
+            mentions = catalog.get(last.broader).mentions
+        return [item for item in mentions if all(catalog.has(e) for e in item)]
+
+    @staticmethod
+    def _vocabulary(catalog: Catalog, entry_id: str) -> set[str]:
+        entry = catalog.get(entry_id)
+        term = catalog.term(entry.topic) if entry.topic else None
+        return content_words(" ".join([entry.title, *(term.synonyms if term else ())]))
 
     def _readings(self, catalog: Catalog, entry_ids: Sequence[str], context: Context) -> Resolution:
         """The one entry meant, or the two or three it could be, offered in order."""

@@ -17,11 +17,11 @@ import yaml
 
 from knowledge import settings
 from knowledge.errors import SourceInvalid
-from knowledge.model import TERM_LABELS, WORRIES, Article, Entry, KnowledgeSource, Term, TreatmentOption
+from knowledge.model import ASPECTS, TERM_LABELS, WORRIES, Article, Entry, KnowledgeSource, Term, TreatmentOption
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
-LIST_ENTRY_FIELDS = ("mentions",)
+LIST_ENTRY_FIELDS = ("mentions", "explains")
 MAX_READINGS = 3
 OPTION_FIELDS = ("name", "entries", "what", "aim", "limits")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
@@ -173,6 +173,9 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
         problems += [f"mentions id {m!r} does not exist" for m in item if m not in ids]
         if not 1 <= len(item) <= MAX_READINGS:
             problems.append(f"a mentions item has {len(item)} entries, expected 1-{MAX_READINGS}")
+    problems += [
+        f"explains {a!r}, which is not one of {', '.join(ASPECTS)}" for a in entry.explains if a not in ASPECTS
+    ]
     if entry.broader and entry.broader not in ids:
         problems.append(f"broader id {entry.broader!r} does not exist")
     for field_name in ("topic", "compares"):
@@ -249,6 +252,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         related=tuple(str(r) for r in raw["related"]),
         reviewed=reviewed,
         mentions=_mentions(raw.get("mentions"), str(raw["id"])),
+        explains=tuple(str(a) for a in raw.get("explains") or []),
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
     )
 
@@ -299,4 +303,5 @@ def _entry_dict(entry: Entry) -> dict[str, Any]:
     record = export_record(entry)
     record.update(reviewed=entry.reviewed.isoformat(), **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS})
     record["mentions"] = [list(item) for item in entry.mentions]
+    record["explains"] = list(entry.explains)
     return record

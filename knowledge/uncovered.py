@@ -54,6 +54,8 @@ class UncoveredTopic:
     id: str
     name: str
     cues: tuple[tuple[str, ...], ...]
+    # The aspect an entry can explain that answers this topic after all ("cause"), if any.
+    answered_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,14 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
     for raw in doc["topics"]:
         if not raw.get("id") or not raw.get("name") or not raw.get("cues"):
             raise SourceInvalid(f"{path}: topic {raw.get('id', '?')!r} needs an id, a name and cues")
-        topics.append(UncoveredTopic(str(raw["id"]), " ".join(str(raw["name"]).split()), _phrases(raw["cues"])))
+        topics.append(
+            UncoveredTopic(
+                str(raw["id"]),
+                " ".join(str(raw["name"]).split()),
+                _phrases(raw["cues"]),
+                str(raw["answered_by"]) if raw.get("answered_by") else None,
+            )
+        )
     instructions = (doc.get("instructions") or {}).get("cues") or []
     return Uncovered(tuple(topics), _phrases(instructions))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from actions.answering import in_context
-from knowledge.service import Context, Question
+import pytest
+
+from actions.answering import decide, in_context
+from knowledge.service import Answer, Clarification, Context, KnowledgeService, NotCovered, Question
 
 
 def test_a_choice_with_nothing_offered_is_left_unsure_without_the_choice_intent() -> None:
@@ -26,3 +28,45 @@ def test_answers_to_the_question_list_count_only_while_it_asks() -> None:
     assert in_context(question, Context(), prep_step="worry") == Question(
         intent="ask_evidence", ranking=["ask_evidence", "choose_worry", "ask_risks"]
     )
+
+
+@pytest.mark.parametrize(
+    ("last", "text", "intent", "expected"),
+    [
+        ("risk_stroke", "why would that happen?", "ask_follow_up", "risk_stroke"),
+        ("risk_nerve_damage", "how does that happen", "ask_follow_up", "how_problems_happen"),
+        ("alternatives_overview", "tell me about the second one", "ask_follow_up", "alt_physical_therapy"),
+        ("evidence_jama_2010", "which one came first?", "nlu_fallback", "evidence_nejm_2009"),
+        ("evidence_nejm_2009", "and the other study?", "ask_evidence", "evidence_jama_2010"),
+        (
+            "alt_kyphoplasty",
+            "is that true of vertebroplasty as well?",
+            "ask_what_is_vertebroplasty",
+            "compare_kyphoplasty",
+        ),
+        (
+            "alternatives_overview",
+            "what about the pills?",
+            "ask_pain_medication",
+            "alt_pain_medication|alt_bone_health_medication",
+        ),
+        ("risk_cement_leakage", "forget that, how much does it cost?", "ask_follow_up", "cost"),
+    ],
+)
+def test_a_follow_up_resolves_against_the_last_answer(
+    service: KnowledgeService, last: str, text: str, intent: str, expected: str
+) -> None:
+    question = Question(intent=intent, ranking=[intent], entity_phrases=_terms(text), text=text)
+    resolution = decide(service, question, Context(last_entry=last, shown=(last,)), prep_step=None)
+    if isinstance(resolution, Answer):
+        assert resolution.entry.id == expected
+    elif isinstance(resolution, Clarification):
+        assert "|".join(e.id for e in resolution.candidates) == expected
+    else:
+        assert isinstance(resolution, NotCovered) and resolution.topic is not None
+        assert resolution.topic.id == expected
+
+
+def _terms(text: str) -> list[str]:
+    """The phrases the entity ruler would find in these test messages."""
+    return [w for w in ("vertebroplasty", "pills") if w in text]

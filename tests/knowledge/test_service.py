@@ -108,6 +108,32 @@ def test_the_other_study_is_the_one_named_beside_the_last(service: KnowledgeServ
     assert service.other(Context(last_entry="evidence_overview")) is None
 
 
+def test_an_answer_without_a_list_points_into_its_broader_entrys_list(service: KnowledgeService) -> None:
+    assert answered(service.choose(1, Context(last_entry="evidence_jama_2010"))) == "evidence_nejm_2009"
+
+
+def test_a_short_message_naming_one_item_of_the_last_list_gets_it(service: KnowledgeService) -> None:
+    after_leak = Context(last_entry="risk_cement_leakage")
+    assert answered(service.named_item(Question(text="the lungs one"), after_leak)) == "risk_pulmonary_embolism"
+    pills = service.named_item(
+        Question(text="and the pills?", entity_phrases=["pills"]), Context("alternatives_overview")
+    )
+    assert isinstance(pills, Clarification)
+    assert [e.id for e in pills.candidates] == ["alt_pain_medication", "alt_bone_health_medication"]
+    assert service.named_item(Question(text="what are the risks?"), Context(last_entry="making_a_decision")) is None
+
+
+def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:
+    question = Question(text="does vertebroplasty do that too?", entity_phrases=["vertebroplasty"])
+    assert answered(service.comparison_after(question, Context(last_entry="alt_kyphoplasty"))) == "compare_kyphoplasty"
+    assert service.comparison_after(question, Context(last_entry="risk_stroke")) is None
+
+
+def test_only_an_entry_that_explains_how_its_problem_happens_answers_why(service: KnowledgeService) -> None:
+    assert answered(service.explaining("cause", "risk_stroke", Context())) == "risk_stroke"
+    assert service.explaining("cause", "risk_nerve_damage", Context()) is None
+
+
 def test_a_general_word_offers_each_thing_it_can_mean(service: KnowledgeService) -> None:
     resolution = service.what_about(Question(intent="ask_what_about", entity_phrases=["pills"]), Context())
     assert isinstance(resolution, Clarification)
