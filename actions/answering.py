@@ -17,6 +17,7 @@ from actions.conversation import (
     first_reply_of_session,
     pending_safety_check,
     place_reference,
+    points_at_something_said,
     question_from,
     refers_back,
     refers_to_other,
@@ -26,8 +27,6 @@ from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_C
 from knowledge.service import Answer, Context, KnowledgeService, NotCovered, Question, Resolution
 
 MAX_SHOWN = 50
-# A message this short may name an item of the last answer's list ("and the pills?").
-MAX_NAMING_WORDS = 8
 
 
 def in_context(question: Question, context: Context, prep_step: str | None) -> Question:
@@ -114,7 +113,7 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         comparison = service.comparison_after(question, context)
         if comparison is not None:
             return comparison
-    if len(question.text.split()) <= MAX_NAMING_WORDS:
+    if points_at_something_said(question.text):
         return service.named_item(question, context)
     return None
 

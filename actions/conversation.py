@@ -35,7 +35,14 @@ _LATEST = re.compile(r"\b(?:newer|newest|more recent|most recent|latest|later on
 # "Does vertebroplasty do that too?": the same question about the other treatment.
 _SAME = re.compile(r"\b(?:as well|too|also|same|either|true (?:of|for)|like that)\b", re.I)
 # "Why does that happen?": a short message about what the last answer said.
-_BACK = re.compile(r"\b(?:that|it|this|those|these|one)\b", re.I)
+_BACK = re.compile(r"\b(?:that|it|this|those|these|one|there)\b", re.I)
+# "And the pills?", "what about the serious ones", "the lungs one": a message shaped as a pointer
+# to something said, not a question of its own ("and will it fix the osteoporosis?").
+_POINTER = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+|so\W+)?(?:and\W+)?(?:what about|how about|about|tell me (?:more )?about|more (?:on|about)"
+    r"|the|those|that|for)\b|\b(?:one|ones|bit|bits|part|thing|kind)\W*$",
+    re.I,
+)
 # References are read only in short messages; a long one is a question of its own.
 MAX_REFERENCE_WORDS = 8
 # A question about the other treatment may say more ("is that true of vertebroplasty as well, the height?").
@@ -117,6 +124,11 @@ def asks_if_same(text: str) -> bool:
 def refers_back(text: str) -> bool:
     """Whether a short message is about what was just said ("why does that happen?")."""
     return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_BACK.search(text))
+
+
+def points_at_something_said(text: str) -> bool:
+    """Whether a short message is shaped as a pointer ("and the pills?", "the lungs one")."""
+    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_POINTER.search(text))
 
 
 def refers_to_other(text: str) -> bool:

@@ -12,7 +12,14 @@ from knowledge import settings
 from knowledge.errors import KnowledgeError
 from knowledge.feedback import FeedbackStore, format_report
 from knowledge.repository import SqlRepository
-from knowledge.source import check_article_text, check_source, export_record, load_article, load_source
+from knowledge.source import (
+    check_article_text,
+    check_source,
+    export_record,
+    load_abbreviations,
+    load_article,
+    load_source,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +59,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     source = load_source(args.entries, args.terms, args.options)
+    load_abbreviations(args.terms)  # raises SourceInvalid on a malformed one, like the files above
     article = load_article()
     problems = check_source(source, article.sections, settings.MAX_READING_GRADE)
     text_path = args.article or settings.current().article_path

@@ -15,6 +15,8 @@ from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
 LAST = -1
+# NLU's intent for a message outside the article: a near tie with it is never answered.
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
 # Words that name no particular item of a list ("what about THE risks?", "tell me more about THAT ONE").
@@ -22,7 +24,10 @@ _PLAIN_WORDS = frozenset(
     """a about after again also an and any are as be bit can cause could do does for from get had have how i
     if in is it its me more my of on one ones or part please so tell than that the them then there these they
     thing this those to too vertebroplasty was what when which who why will with would you your yes no ok okay
-    procedure risk risks problem problems treatment treatments""".split()
+    procedure risk risks problem problems treatment treatments article says say said names named lists listed
+    often happens happen care team some other much many very just like into out may might not but their been
+    has does did done make makes made help helps way ways well both each such kind kinds type types people
+    person patient patients doctor doctors provider providers see know""".split()
 )
 
 
@@ -196,28 +201,29 @@ class KnowledgeService:
         return self.follow_up(context)
 
     def named_item(self, question: Question, context: Context) -> Resolution | None:
-        """'The lungs one', 'and the pills?': the one item of the last list that the message names.
+        """'The lungs one', 'and the pills?': the items of the last list that a short message names.
 
-        An item is named by a term of its entry's topic, a general word that means exactly that
-        item, or else a distinctive word of its entry's title or topic. None unless exactly one
-        item is named.
+        An entry of the list is named by a term of its topic, or else by a distinctive word of
+        its title or topic (and failing that, of its answer: "the serious ones"); a general word
+        names the item it means ("the pills"). One entry named is answered, two or three are
+        offered; none or more is not a reference.
         """
         catalog = self.catalog()
         items = self._items(catalog, context)
+        listed = list(dict.fromkeys(e for item in items for e in item))
         terms = catalog.terms_in(question.entity_phrases)
         topics = {t.id for t in terms}
-        hits = [
-            item
-            for item in items
-            if any(catalog.get(e).topic in topics for e in item) or any(set(t.means) == set(item) for t in terms)
-        ]
-        if not hits:
-            asked = content_words(question.text)
-            hits = [item for item in items if asked & set().union(*(self._vocabulary(catalog, e) for e in item))]
-        if len(hits) != 1:
+        for term in terms:
+            if term.means and tuple(term.means) in items:
+                return self._readings(catalog, term.means, context)
+        named = [e for e in listed if catalog.get(e).topic in topics]
+        asked = content_words(question.text)
+        for with_answer in (False, True):
+            if not named:
+                named = [e for e in listed if asked & self._vocabulary(catalog, e, with_answer)]
+        if not 1 <= len(named) <= MAX_CANDIDATES:
             return None
-        specific = [e for e in hits[0] if catalog.get(e).topic in topics]
-        return self._readings(catalog, specific or hits[0], context)
+        return self._readings(catalog, named, context)
 
     def comparison_after(self, question: Question, context: Context) -> Answer | None:
         """'Does vertebroplasty do that too?' after a treatment that has a comparison: the comparison."""
@@ -291,6 +297,9 @@ class KnowledgeService:
                 candidates.setdefault(entry.id, entry)
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
+        if len(candidates) == 1 and set(candidates) <= supported and OUT_OF_SCOPE_INTENT not in question.ranking[:2]:
+            # The only likely entry, and the patient named its term: asking would offer one button.
+            return self._answer(catalog, next(iter(candidates.values())), context)
         return Clarification(tuple(candidates.values())[:MAX_CANDIDATES])
 
     def visit_questions(self, worry: str, recent_fracture: bool | None) -> tuple[VisitQuestion, ...]:
@@ -328,10 +337,10 @@ class KnowledgeService:
         return [item for item in mentions if all(catalog.has(e) for e in item)]
 
     @staticmethod
-    def _vocabulary(catalog: Catalog, entry_id: str) -> set[str]:
+    def _vocabulary(catalog: Catalog, entry_id: str, with_answer: bool) -> set[str]:
         entry = catalog.get(entry_id)
         term = catalog.term(entry.topic) if entry.topic else None
-        return content_words(" ".join([entry.title, *(term.synonyms if term else ())]))
+        return content_words(" ".join([entry.title, *(term.synonyms if term else ()), entry.answer * with_answer]))
 
     def _readings(self, catalog: Catalog, entry_ids: Sequence[str], context: Context) -> Resolution:
         """The one entry meant, or the two or three it could be, offered in order."""

@@ -43,6 +43,26 @@ def load_source(entries_path: Path, terms_path: Path, options_path: Path | None 
     return KnowledgeSource(entries=entries, terms=terms, options=options)
 
 
+def load_abbreviations(terms_path: Path | None = None) -> dict[str, str]:
+    """The abbreviations nurses and doctors write ("vp"), each with the word it stands for, from terms.yml.
+
+    Raises:
+        SourceInvalid: the file is missing, is not YAML, or an abbreviation is not one lower-case word.
+    """
+    path = settings.DEFAULT_TERMS if terms_path is None else terms_path
+    doc = _read_yaml(path)
+    raw = (doc.get("abbreviations") if isinstance(doc, Mapping) else None) or {}
+    if not isinstance(raw, Mapping):
+        raise SourceInvalid(f"{path}: 'abbreviations:' must map each abbreviation to a word")
+    pairs = {str(short): str(word) for short, word in raw.items()}
+    bad = [
+        f"{k}: {v}" for k, v in pairs.items() if not re.fullmatch(r"[a-z0-9]+", k) or not re.fullmatch(r"[a-z-]+", v)
+    ]
+    if bad:
+        raise SourceInvalid(f"{path}: abbreviations must be one lower-case word each: {', '.join(bad)}")
+    return pairs
+
+
 def load_default_source() -> KnowledgeSource:
     """The curated files shipped in `knowledge/`."""
     return load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS, settings.DEFAULT_OPTIONS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from knowledge import settings
 from knowledge.model import Term
-from knowledge.source import load_source
+from knowledge.source import load_abbreviations, load_source
 from ops.paths import BUILD
 
 DEFAULT_DIR = BUILD / "spacy_pipeline"
@@ -28,11 +28,21 @@ def ruler_patterns(terms: Iterable[Term]) -> list[dict[str, Any]]:
     return [{"label": t.label, "pattern": s, "id": t.id} for t in terms for s in t.synonyms]
 
 
-def build_pipeline(terms: Iterable[Term]) -> Language:
-    """A blank English pipeline whose entity ruler matches the synonyms case-insensitively."""
+def build_pipeline(terms: Iterable[Term], abbreviations: Mapping[str, str] | None = None) -> Language:
+    """A blank English pipeline whose entity ruler matches the synonyms case-insensitively.
+
+    An attribute ruler first gives each abbreviation ("vp") the word it stands for
+    ("vertebroplasty") as its lemma: Rasa's count-vector featurizers read lemmas, so "is VP
+    safe?" is featurised as "is vertebroplasty safe?", in training and when answering alike.
+    """
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
     ruler.add_patterns(ruler_patterns(terms))  # type: ignore[attr-defined]
+    if abbreviations:
+        # After the entity ruler, which matches on the words as written and so needs no lemmas.
+        lemmas = nlp.add_pipe("attribute_ruler")
+        for short, word in abbreviations.items():
+            lemmas.add(patterns=[[{"LOWER": short}]], attrs={"LEMMA": word})  # type: ignore[attr-defined]
     return nlp
 
 
@@ -42,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("output", type=Path, nargs="?", default=DEFAULT_DIR)
     args = parser.parse_args(argv)
     source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
-    build_pipeline(source.terms).to_disk(args.output)
+    build_pipeline(source.terms, load_abbreviations()).to_disk(args.output)
     print(f"spaCy pipeline with {sum(len(t.synonyms) for t in source.terms)} patterns written to {args.output}")
     return 0
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from knowledge import settings
-from knowledge.source import load_source
+from knowledge.source import load_abbreviations, load_source
 from ops.paths import CONFIG, DATA, DOMAIN, MODELS, ROOT
 from ops.spacy_pipeline import DEFAULT_DIR as SPACY_DIR
 from ops.spacy_pipeline import build_pipeline
@@ -53,7 +53,7 @@ def ensure_spacy_pipeline() -> None:
         return
     source = load_source(settings.DEFAULT_ENTRIES, settings.DEFAULT_TERMS)
     SPACY_DIR.parent.mkdir(parents=True, exist_ok=True)
-    build_pipeline(source.terms).to_disk(SPACY_DIR)
+    build_pipeline(source.terms, load_abbreviations(settings.DEFAULT_TERMS)).to_disk(SPACY_DIR)
     stamp.write_text(terms_hash)
     print(f"built the spaCy pipeline in {SPACY_DIR.relative_to(ROOT)}")
 
