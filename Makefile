@@ -75,8 +75,13 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 
 test: lint validate kb-check pytest conversations eval context-compare bench crossval screenshots ## Everything CI runs
 
-eval: kb train ## Held-out questions and red flags through the running assistant, beside two baselines
-	$(PY) -m tools.evaluate tests/data/heldout/questions.yml tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
+# The blind sets first (evaluated once, at the end of the work they measure), then the development sets.
+BLIND_QUESTIONS := tests/data/blind/questions.yml tests/data/blind/out_of_scope.yml
+DEV_QUESTIONS := tests/data/heldout/questions.yml tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
+CONVERSATION_SETS := tests/data/blind/conversations.yml tests/data/dev/conversations.yml
+
+eval: kb train ## Questions, out-of-scope messages, conversations and red flags through the running assistant, beside two baselines
+	$(PY) -m tools.evaluate $(BLIND_QUESTIONS) $(DEV_QUESTIONS) --conversations $(CONVERSATION_SETS)
 
 # medspaCy and negspacy with only the parts their context engines need: not in the project's environment.
 CONTEXT_LIBS := build/context-libs

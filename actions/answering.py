@@ -114,7 +114,8 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         if comparison is not None:
             return comparison
     if points_at_something_said(question.text):
-        return service.named_item(question, context)
+        # "And the second opinions bit?" names no item of the last list: it asks about what it names.
+        return service.named_item(question, context) or service.named_topic(question, context)
     return None
 
 
@@ -163,6 +164,10 @@ def answer_turn(
     if isinstance(resolution, NotCovered):
         count_unanswered(unanswered_reason(resolution), question.text)
         messages = presenter.not_covered_messages(resolution)
+        if not resolution.instruction:
+            # A new topic leaves the old one: "tell me more" or "the second one" no longer point at it.
+            # An instruction aimed at the assistant changes nothing, the conversation included.
+            events += [SlotSet(names.SLOT_LAST_ENTRY, None), SlotSet(names.SLOT_OFFERED_ENTRIES, [])]
         if symptom_level:
             messages.append({"response": names.SAFETY_NETS[symptom_level]})
     elif isinstance(resolution, Answer):

@@ -225,6 +225,14 @@ class KnowledgeService:
             return None
         return self._readings(catalog, named, context)
 
+    def named_topic(self, question: Question, context: Context) -> Answer | None:
+        """The main entry of the one term the message names, if it names exactly one that has one."""
+        catalog = self.catalog()
+        entries = {e.id: e for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id))}
+        if len(entries) != 1:
+            return None
+        return self._answer(catalog, next(iter(entries.values())), context)
+
     def comparison_after(self, question: Question, context: Context) -> Answer | None:
         """'Does vertebroplasty do that too?' after a treatment that has a comparison: the comparison."""
         catalog = self.catalog()

@@ -211,6 +211,17 @@ async def test_a_question_the_entry_cannot_answer_is_declined_by_name_not_answer
     assert [u.reason for u in store.report().unanswered] == [f"not_covered:{topic}"]
 
 
+async def test_a_new_topic_the_article_does_not_cover_leaves_the_old_one(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    slots = {"last_entry": "alternatives_overview", "shown_entries": ["alternatives_overview"]}
+    tracker = make_tracker("ask_follow_up", "forget that, is it painful?", slots=slots)
+
+    events = await ActionAnswerQuestion(KnowledgeService(built_repository)).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_events(events) == {"last_entry": None, "offered_entries": []}
+
+
 async def test_an_instruction_aimed_at_the_assistant_changes_nothing(
     built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
 ) -> None:

@@ -123,6 +123,13 @@ def test_a_short_message_naming_one_item_of_the_last_list_gets_it(service: Knowl
     assert service.named_item(Question(text="what are the risks?"), Context(last_entry="making_a_decision")) is None
 
 
+def test_a_pointer_naming_one_term_gets_its_entry(service: KnowledgeService) -> None:
+    question = Question(text="ok and the second opinions bit?", entity_phrases=["second opinions"])
+    assert answered(service.named_topic(question, Context(last_entry="evidence_overview"))) == "second_opinion_why"
+    two = Question(text="and stroke or bleeding?", entity_phrases=["stroke", "bleeding"])
+    assert service.named_topic(two, Context()) is None
+
+
 def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:
     question = Question(text="does vertebroplasty do that too?", entity_phrases=["vertebroplasty"])
     assert answered(service.comparison_after(question, Context(last_entry="alt_kyphoplasty"))) == "compare_kyphoplasty"

@@ -117,6 +117,7 @@ def test_verdicts_say_plainly_where_a_baseline_does_better() -> None:
     )
     assert verdicts(ours, other) == [
         "does NOT beat other on top-1 correct: 139 vs 141",
+        "beats other on answered right or asked, never wrong: 143 vs 142",
         "beats other on wrong answers: 1 vs 2",
         "does NOT beat other on out of scope declined: 30 vs 30",
     ]
