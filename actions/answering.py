@@ -72,7 +72,11 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     if declined is not None:
         # "Why does that happen?" is answered by an entry that explains it, and declined otherwise.
         aspect = declined.topic.answered_by if declined.topic else None
-        about = context.last_entry if refers_back(question.text) else service.entry_for_intent(question.intent)
+        about = (
+            context.last_entry
+            if refers_back(question.text)
+            else service.entry_for_intent(question.intent) or service.entry_named(question)
+        )
         explained = service.explaining(aspect, about, context) if aspect else None
         return explained or declined
     referred = _reference(service, question, context)

@@ -227,11 +227,14 @@ class KnowledgeService:
 
     def named_topic(self, question: Question, context: Context) -> Answer | None:
         """The main entry of the one term the message names, if it names exactly one that has one."""
+        entry_id = self.entry_named(question)
+        return self._answer(self.catalog(), self.catalog().get(entry_id), context) if entry_id else None
+
+    def entry_named(self, question: Question) -> str | None:
+        """The id of the main entry of the one term the message names, if it names exactly one that has one."""
         catalog = self.catalog()
-        entries = {e.id: e for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id))}
-        if len(entries) != 1:
-            return None
-        return self._answer(catalog, next(iter(entries.values())), context)
+        entries = {e.id for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id))}
+        return entries.pop() if len(entries) == 1 else None
 
     def comparison_after(self, question: Question, context: Context) -> Answer | None:
         """'Does vertebroplasty do that too?' after a treatment that has a comparison: the comparison."""

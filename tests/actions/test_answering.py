@@ -51,13 +51,15 @@ def test_answers_to_the_question_list_count_only_while_it_asks() -> None:
             "alt_pain_medication|alt_bone_health_medication",
         ),
         ("risk_cement_leakage", "forget that, how much does it cost?", "ask_follow_up", "cost"),
+        (None, "the form lists pulmonary embolism. how would it happen?", "nlu_fallback", "risk_pulmonary_embolism"),
     ],
 )
 def test_a_follow_up_resolves_against_the_last_answer(
-    service: KnowledgeService, last: str, text: str, intent: str, expected: str
+    service: KnowledgeService, last: str | None, text: str, intent: str, expected: str
 ) -> None:
     question = Question(intent=intent, ranking=[intent], entity_phrases=_terms(text), text=text)
-    resolution = decide(service, question, Context(last_entry=last, shown=(last,)), prep_step=None)
+    context = Context(last_entry=last, shown=(last,)) if last else Context()
+    resolution = decide(service, question, context, prep_step=None)
     if isinstance(resolution, Answer):
         assert resolution.entry.id == expected
     elif isinstance(resolution, Clarification):
@@ -69,4 +71,4 @@ def test_a_follow_up_resolves_against_the_last_answer(
 
 def _terms(text: str) -> list[str]:
     """The phrases the entity ruler would find in these test messages."""
-    return [w for w in ("vertebroplasty", "pills") if w in text]
+    return [w for w in ("vertebroplasty", "pills", "pulmonary embolism") if w in text]
