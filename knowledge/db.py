@@ -33,6 +33,7 @@ class EntryRow(Base):
     broader = Column(String(64))
     visit_question = Column(String(300))
     worry = Column(String(32))
+    priorities = Column(String(200), nullable=False, default="")  # space-separated, in the curators' order
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -78,6 +79,7 @@ class OptionRow(Base):
     what = Column(Text, nullable=False)
     aim = Column(Text, nullable=False)
     limits = Column(Text, nullable=False)
+    reviewed = Column(Date, nullable=False)
 
 
 class MetaRow(Base):

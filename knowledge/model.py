@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 TERM_LABELS = ("treatment", "complication", "study", "condition", "body_part")
 WORRIES = ("risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture")
+# What may matter most to a patient weighing the options (the question list's values step).
+PRIORITIES = ("quick_relief", "avoid_procedure_risks", "avoid_medicines", "unsure")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Entry:
     broader: str | None = None
     visit_question: str | None = None
     worry: str | None = None
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class TreatmentOption:
     what: str
     aim: str
     limits: str
+    reviewed: dt.date
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Article:
     published: str = "none given"
     references: str = "none"
     kind: str = ""
+    research_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,9 @@ async def test_the_question_list_asks_two_questions_then_lists_cited_questions(
         "alternatives_overview",
         "alt_kyphoplasty",
         "alt_physical_therapy",
+        "alt_pain_medication",
         "alt_bone_health_medication",
+        "alt_lifestyle",
     }
     assert listed["custom"]["plain_text"] == listed["questions"]
     assert listed["questions"].startswith("1. ")
@@ -334,6 +336,7 @@ async def test_the_comparison_has_the_same_points_for_every_option(
         "Vertebroplasty",
         "Kyphoplasty",
         "Physical therapy",
+        "Lifestyle changes",
         "Pain medicine",
         "Bone health medicine",
     ]

@@ -113,6 +113,7 @@ def test_the_options_are_compared_side_by_side_without_a_recommendation(rasa_url
         "Vertebroplasty",
         "Kyphoplasty",
         "Physical therapy",
+        "Lifestyle changes",
         "Pain medicine",
         "Bone health medicine",
     ]

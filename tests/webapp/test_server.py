@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from knowledge.model import KnowledgeSource
+from knowledge.payloads import entry_payload
 from tools.rest_client import free_port
-from webapp.server import MAX_QR_BYTES, WebSettings, make_app, qr_svg
+from webapp.server import MAX_QR_BYTES, STATIC, WebSettings, make_app, qr_svg
 
 
 @pytest.fixture
@@ -150,3 +153,14 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.port, settings.host, settings.rasa_url) == (9090, "0.0.0.0", "http://127.0.0.1:5999")  # noqa: S104
     assert settings.kiosk_idle_s == 60 and settings.kiosk_warning_s == 30
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
+
+
+def test_kiosk_topics_that_ask_for_the_articles_research_say_it_is_the_articles(source: KnowledgeSource) -> None:
+    research = {
+        entry_payload(e) for e in source.entries if e.source == "Research and Evidence-Based Insights" and e.intent
+    }
+    page = (STATIC / "kiosk.html").read_text(encoding="utf-8")
+    topics = re.findall(r'data-payload="([^"]+)">([^<]+)</button>', page)
+    asked = [(payload, title) for payload, title in topics if payload in research]
+    assert asked, "the kiosk offers the research"
+    assert all("article" in title for _, title in asked), asked

@@ -19,7 +19,7 @@ TOPICS = [
     "Will it work for me?",
     "What are the other options?",
     "Compare the options",
-    "What does the research say?",
+    "What does the article say about research?",
     "Why get a second opinion?",
     "Make a list of questions for my visit",
 ]
