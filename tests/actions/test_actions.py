@@ -37,6 +37,7 @@ async def test_a_question_is_answered_with_its_citation_and_suggestions(
     assert answer["custom"] == {
         "kb_entry": "risk_cement_leakage",
         "source": "The Risks and Limitations of Vertebroplasty",
+        "reviewed": "2026-12-02",
     }
     assert "cement" in answer["answer"].lower()
     assert suggestions["response"] == "utter_suggestions"
@@ -341,6 +342,7 @@ async def test_the_comparison_has_the_same_points_for_every_option(
         "Bone health medicine",
     ]
     assert all(r["what"] and r["aim"] and r["limits"] and r["custom"]["kb_entry"] for r in rows)
+    assert all(r["custom"]["reviewed"] == "2026-12-02" and r["reviewed"] == "2 December 2026" for r in rows)
     assert "best" not in " ".join(r["what"] + r["aim"] + r["limits"] for r in rows)
 
 

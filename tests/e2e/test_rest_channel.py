@@ -118,7 +118,8 @@ def test_the_options_are_compared_side_by_side_without_a_recommendation(rasa_url
         "Bone health medicine",
     ]
     assert all("Risks and limits:" in r for r in rows)
-    assert {c["kb_entry"] for c in reply.customs} >= {"alt_kyphoplasty", "alt_physical_therapy"}
+    assert {c["kb_entry"] for c in reply.customs} >= {"alt_kyphoplasty", "alt_physical_therapy", "alt_lifestyle"}
+    assert all(c.get("reviewed") for c in reply.customs if "kb_entry" in c)
 
 
 def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> None:

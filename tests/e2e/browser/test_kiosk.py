@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
+from knowledge.model import KnowledgeSource
+from knowledge.source import long_date
 from tests.e2e.browser.browser import KIOSK, serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -70,6 +72,25 @@ def test_a_topic_button_answers_with_its_source(kiosk: Page, web_url: str) -> No
     log = kiosk.get_by_role("log")
     expect(log.locator(".vpg-source").first).to_have_text("Source: The Risks and Limitations of Vertebroplasty")
     expect(log.locator(".vpg-user")).to_have_text("You said: What are the risks?")
+
+
+def test_a_kiosk_answer_shows_when_it_was_last_reviewed(kiosk: Page, web_url: str, source: KnowledgeSource) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="Will it work for me?").click()
+    log = kiosk.get_by_role("log")
+    reviewed = next(e.reviewed for e in source.entries if e.id == "limitations")
+    expect(log.locator(".vpg-source").first).to_have_text("Source: The Risks and Limitations of Vertebroplasty")
+    expect(log.locator(".vpg-source + .vpg-reviewed").first).to_have_text(f"Last reviewed: {long_date(reviewed)}")
+    # "Will it work for me?" starts with whom the article says it helps, never with a bare "No".
+    expect(log).to_contain_text("The article says vertebroplasty can be an effective treatment for some patients")
+
+
+def test_the_comparison_on_the_kiosk_shows_each_rows_review_date(kiosk: Page, web_url: str) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="Compare the options").click()
+    log = kiosk.get_by_role("log")
+    expect(log).to_contain_text("Lifestyle changes")
+    expect(log.locator(".vpg-reviewed")).to_have_count(6)
 
 
 def test_a_question_typed_on_the_on_screen_keyboard_is_answered(kiosk: Page, web_url: str) -> None:
