@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from knowledge.model import Entry
 from tests.e2e.flows import second_opinion_question_list
 from tools.rest_client import Reply, send
 
@@ -28,7 +29,9 @@ def test_the_first_reply_introduces_the_assistant_then_answers_with_its_source(r
     assert {
         "kb_entry": "what_is_vertebroplasty",
         "source": "The Importance of Second Opinions Before Undergoing Vertebroplasty",
+        "reviewed": _entry("what_is_vertebroplasty").reviewed.isoformat(),
     } in reply.customs
+    assert "I do not vouch for it" in reply.texts[0] and "reviewed article" not in reply.texts[0]
     assert any(b["payload"].startswith("/ask_") for b in reply.buttons)
 
 
@@ -68,11 +71,14 @@ def suggestions(reply: Reply) -> list[str]:
     return [b["payload"] for b in reply.buttons if b["payload"].startswith("/ask_")]
 
 
-def _intent_of(entry_id: str) -> str:
+def _entry(entry_id: str) -> Entry:
     from knowledge.source import load_default_source
 
-    source = load_default_source()
-    return next(e.intent for e in source.entries if e.id == entry_id) or ""
+    return next(e for e in load_default_source().entries if e.id == entry_id)
+
+
+def _intent_of(entry_id: str) -> str:
+    return _entry(entry_id).intent or ""
 
 
 def test_out_of_scope_says_what_it_can_do_and_never_answers_from_the_knowledge_base(rasa_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,30 @@ def test_a_button_to_the_articles_research_must_say_it_is_the_articles(source: K
         ]
     }
     assert len(unattributed_buttons(old, source.entries, RESEARCH)) == 1
+
+
+def test_no_patient_facing_text_calls_the_source_a_reviewed_article() -> None:
+    root = settings.REPO_ROOT
+    files = [root / "bot" / "domain.yml", root / "README.md", *sorted((root / "webapp" / "static").iterdir())]
+    found = [
+        f.name for f in files if f.is_file() and re.search(r"reviewed article", f.read_text(encoding="utf-8"), re.I)
+    ]
+    assert found == []
+
+
+def test_the_introduction_and_the_disclaimer_say_what_the_source_is() -> None:
+    responses = load_responses(settings.DEFAULT_DOMAIN)
+    for name in ("utter_intro", "utter_disclaimer"):
+        for variation in responses[name]:
+            text = " ".join(str(variation["text"]).split())
+            assert "one web article" in text, name
+            assert "no named author, date or references" in text, name
+            assert "I do not vouch for it" in text, name
+            assert "could not be found" in text, name
+
+
+def test_the_introduction_names_the_provider_only_through_its_setting() -> None:
+    for variation in load_responses(settings.DEFAULT_DOMAIN)["utter_intro"]:
+        assert "{provider}" in str(variation["text"])
+    domain = yaml.safe_load(settings.DEFAULT_DOMAIN.read_text(encoding="utf-8"))
+    assert domain["slots"]["provider"]["initial_value"] == ""

@@ -26,8 +26,8 @@
     inputLabel: "Type your question",
     placeholder: "Type your question here",
     welcome:
-      "Hello. I answer questions about vertebroplasty from a reviewed article. " +
-      "I give information, not medical advice. Pick a topic or type a question.",
+      "Hello. I answer questions about vertebroplasty from one web article, which I repeat but do not " +
+      "vouch for. I give information, not medical advice. Pick a topic or type a question.",
     conversation: "Conversation with the vertebroplasty guide",
     you: "You said:",
     guide: "The guide said:",
