@@ -133,13 +133,38 @@ def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> N
     assert all(item["source"] for item in payload)
 
 
-def test_a_typed_worry_and_a_typed_yes_also_build_the_list(rasa_url: str) -> None:
+def listed_entries(reply: Reply) -> set[str]:
+    (items,) = [c["question_list"] for c in reply.customs if "question_list" in c]
+    return {i["kb_entry"] for i in items}
+
+
+def test_typed_answers_also_build_the_list(rasa_url: str) -> None:
     chat = Conversation(rasa_url)
     chat.say("what questions should i ask my surgeon")
     chat.say("the risks mostly")
-    listed = chat.say("yes")
-    items = [c["question_list"] for c in listed.customs if "question_list" in c]
-    assert items and "evidence_jama_2010" in {i["kb_entry"] for i in items[0]}
+    asked = chat.say("yes")
+    assert any("what matters most to you" in t for t in asked.texts)
+    listed = listed_entries(chat.say("quick relief"))
+    # A recent fracture adds the question on research for new fractures, never the 2010 study.
+    assert "evidence_overview" in listed and "evidence_jama_2010" not in listed
+    assert {"risks_overview", "limitations", "alt_pain_medication"} <= listed
+
+
+def test_the_clinical_reviews_typed_answers_are_read_right(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    chat.say("help me prepare for my second opinion")
+    chat.say("my diagnosis might be wrong")
+    chat.say("not in the last few weeks")
+    listed = listed_entries(chat.say("avoiding medicines"))
+    assert {"second_opinion_diagnosis", "conditions_treated", "alt_physical_therapy", "alt_lifestyle"} <= listed
+    assert "evidence_overview" not in listed, "not recent"
+    assert "risks_overview" not in listed, "a worry about the diagnosis, not the risks"
+    chat = Conversation(rasa_url)
+    chat.say("help me prepare for my second opinion")
+    chat.say("the risks")
+    chat.say("no, it was years ago, it's not recent")
+    listed = listed_entries(chat.say('/choose_priority{"priority": "unsure"}'))
+    assert "evidence_overview" not in listed and "making_a_decision" in listed
 
 
 def test_asking_for_a_person_gets_the_neutral_contact_by_default(rasa_url: str) -> None:

@@ -63,7 +63,7 @@ def widget(browser: Browser, url: str, out: Path) -> list[Path]:
 
 
 def kiosk(browser: Browser, url: str, out: Path) -> list[Path]:
-    """The kiosk's start screen, an answer, the question list with its QR code, and the idle warning."""
+    """The kiosk: start screen, an answer, the values step, the question list with its QR code, the idle warning."""
     shots = []
     for name, viewport in (("portrait", KIOSK), ("landscape", LANDSCAPE), ("phone", PHONE)):
         page = _page(browser, viewport)
@@ -78,6 +78,12 @@ def kiosk(browser: Browser, url: str, out: Path) -> list[Path]:
         page.get_by_role("button", name="Make a list of questions for my visit").click()
         page.get_by_role("log").get_by_role("button", name="The risks").click()
         page.get_by_role("log").get_by_role("button", name="No", exact=True).click()
+        values = page.get_by_role("log").get_by_role("button", name="Avoiding medicines")
+        expect(values).to_be_visible()
+        values.scroll_into_view_if_needed()
+        shots.append(out / f"kiosk-{name}-values-step.png")
+        page.screenshot(path=shots[-1])
+        values.click()
         qr = page.get_by_role("img", name="QR code that holds your list of questions")
         expect(qr).to_be_visible()
         page.get_by_role("region", name="Questions you could ask at your visit").scroll_into_view_if_needed()

@@ -187,8 +187,10 @@ def make_question_list(kiosk: Page, web_url: str) -> dict[str, Any]:
     kiosk.get_by_role("button", name="Make a list of questions for my visit").click()
     log = kiosk.get_by_role("log")
     log.get_by_role("button", name="The risks").click()
-    with kiosk.expect_response(lambda r: "fracture_recent_answer" in (r.request.post_data or "")) as reply:
-        log.get_by_role("button", name="No", exact=True).click()
+    log.get_by_role("button", name="No", exact=True).click()
+    expect(log).to_contain_text("what matters most to you")
+    with kiosk.expect_response(lambda r: "choose_priority" in (r.request.post_data or "")) as reply:
+        log.get_by_role("button", name="I'm not sure").click()
     expect(log.get_by_role("region", name="Questions you could ask at your visit")).to_be_visible()
     (payload,) = [m["custom"] for m in reply.value.json() if "question_list" in m.get("custom", {})]
     return dict(payload)
