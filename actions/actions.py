@@ -78,8 +78,9 @@ class ActionAnswerQuestion(StoreAction):
         message = tracker.latest_message
         intent = question_from(message).intent
         step = tracker.get_slot(names.SLOT_PREP_STEP)
+        text = str(message.get("text") or "")
         try:
-            if wants_question_list(intent, step, from_button(message)):
+            if wants_question_list(intent, step, from_button(message), text):
                 return QuestionList(self.service).step(dispatcher, tracker)
             return answer_turn(dispatcher, tracker, self.service, self.record_unanswered)
         except KnowledgeError as error:

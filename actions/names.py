@@ -10,8 +10,12 @@ INTENT_CHOOSE_NUMBER = "choose_number"
 INTENT_AFFIRM = "affirm"
 INTENT_CHOOSE_WORRY = "choose_worry"
 INTENT_RECENT_ANSWER = "fracture_recent_answer"
-# Answers to the question list's two questions; they mean something only while it asks.
-LIST_ANSWER_INTENTS = frozenset({INTENT_CHOOSE_WORRY, INTENT_RECENT_ANSWER})
+INTENT_CHOOSE_PRIORITY = "choose_priority"
+# Answers to the question list's three questions; they mean something only while it asks.
+LIST_ANSWER_INTENTS = frozenset({INTENT_CHOOSE_WORRY, INTENT_RECENT_ANSWER, INTENT_CHOOSE_PRIORITY})
+# Sent only by the assistant's own buttons, so they have no training examples: a typed answer to
+# "what matters most to you?" is read by its words (actions/preparation.py).
+BUTTON_ONLY_INTENTS = frozenset({INTENT_CHOOSE_PRIORITY})
 INTENT_FALLBACK = "nlu_fallback"
 INTENT_FEEDBACK_HELPFUL = "feedback_helpful"
 INTENT_PREP = "ask_second_opinion_prep"
@@ -47,6 +51,7 @@ SLOT_OFFERED_ENTRIES = "offered_entries"
 SLOT_PREP_STEP = "prep_step"
 SLOT_PREP_WORRY = "prep_worry"
 SLOT_PREP_RECENT = "prep_recent"
+SLOT_PREP_PRIORITY = "prep_priority"
 
 # Responses in bot/domain.yml that the actions send.
 UTTER_INTRO = "utter_intro"
@@ -61,6 +66,7 @@ UTTER_FEEDBACK_THANKS = "utter_feedback_thanks"
 UTTER_FEEDBACK_SORRY = "utter_feedback_sorry"
 UTTER_ASK_PREP_WORRY = "utter_ask_prep_worry"
 UTTER_ASK_PREP_RECENT = "utter_ask_prep_recent"
+UTTER_ASK_PREP_PRIORITY = "utter_ask_prep_priority"
 UTTER_PREP_LIST = "utter_prep_list"
 UTTER_ANYTHING_ELSE = "utter_anything_else"
 UTTER_NOT_COVERED = "utter_not_covered"
@@ -72,4 +78,5 @@ UTTER_COMPARE_OPTION = "utter_compare_option"
 # Entities that buttons carry.
 ENTITY_WORRY = "worry"
 ENTITY_RECENT = "recent"
+ENTITY_PRIORITY = "priority"
 ENTITY_PREP_AGAIN = "prep_again"

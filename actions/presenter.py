@@ -13,6 +13,7 @@ from actions import names
 from knowledge.model import Entry
 from knowledge.payloads import entry_payload
 from knowledge.service import Answer, Clarification, ComparisonRow, NotCovered, VisitQuestion
+from knowledge.source import long_date
 
 # Channels whose front end renders the citation from the `custom` payload (the web widget).
 CITATION_CHANNELS = frozenset({"rest", "socketio"})
@@ -42,14 +43,21 @@ def numbered(entries: Sequence[Entry]) -> str:
 
 
 def answer_messages(answer: Answer, channel: str) -> list[Message]:
-    """The answer with its citation, then the suggested follow-up questions.
+    """The answer with its citation and review date, then the suggested follow-up questions.
 
-    The domain's `utter_answer` adds the "Helpful" / "Not helpful" buttons where a channel shows buttons.
+    The web channels get both in the custom payload (the widget shows "Source: ..." and "Last
+    reviewed: ..."); the other channels in a source line. The domain's `utter_answer` adds the
+    "Helpful" / "Not helpful" buttons where a channel shows buttons.
     """
     entry = answer.entry
-    first: Message = {"response": names.UTTER_ANSWER, "answer": entry.answer, "source": entry.source}
+    first: Message = {
+        "response": names.UTTER_ANSWER,
+        "answer": entry.answer,
+        "source": entry.source,
+        "reviewed": long_date(entry.reviewed),
+    }
     if channel in CITATION_CHANNELS:
-        first["json_message"] = {"kb_entry": entry.id, "source": entry.source}
+        first["json_message"] = {"kb_entry": entry.id, "source": entry.source, "reviewed": entry.reviewed.isoformat()}
     net = SAFETY_NET_ENTRIES.get(entry.id)
     safety_net = [{"response": names.SAFETY_NETS[net]}] if net else []
     return [first, *safety_net, *_choices(names.UTTER_SUGGESTIONS, answer.suggestions, channel)]
@@ -94,7 +102,7 @@ def visit_list_messages(questions: Sequence[VisitQuestion], channel: str) -> lis
 
 
 def comparison_messages(rows: Sequence[ComparisonRow], channel: str) -> list[Message]:
-    """The options side by side: the same points for each, each row citing its entries' sections."""
+    """The options side by side: the same points for each, each row citing its entries' sections and its review date."""
     messages: list[Message] = [{"response": names.UTTER_COMPARE_INTRO}]
     for row in rows:
         sources = "; ".join(dict.fromkeys(e.source for e in row.cites))
@@ -105,8 +113,13 @@ def comparison_messages(rows: Sequence[ComparisonRow], channel: str) -> list[Mes
             "aim": row.option.aim,
             "limits": row.option.limits,
             "sources": sources,
+            "reviewed": long_date(row.option.reviewed),
         }
         if channel in CITATION_CHANNELS and row.cites:
-            message["json_message"] = {"kb_entry": row.cites[0].id, "source": row.cites[0].source}
+            message["json_message"] = {
+                "kb_entry": row.cites[0].id,
+                "source": row.cites[0].source,
+                "reviewed": row.option.reviewed.isoformat(),
+            }
         messages.append(message)
     return messages

@@ -16,7 +16,7 @@ DEFAULT_EMERGENCY_NUMBER = "911"
 
 @dataclass(frozen=True)
 class Settings:
-    """Message limits, rate limits, how long a reply may take, and the emergency number.
+    """Message limits, rate limits, how long a reply may take, the emergency number and who offers the guide.
 
     Attributes:
         limits: longest message, in characters and words (`MAX_MESSAGE_CHARS`, `MAX_MESSAGE_WORDS`).
@@ -26,6 +26,9 @@ class Settings:
         emergency_number: what the emergency reply tells people to call (`EMERGENCY_NUMBER`).
         clinic_contact: how patients reach their care team (`CLINIC_CONTACT`), for the urgent
             reply; None gives its neutral wording, never an invented number.
+        clinic_name: who offers the guide (`CLINIC_NAME`), named in the introduction; None names nobody.
+        content_reviewed_by: who reviewed the content for the clinic (`CONTENT_REVIEWED_BY`), named in
+            the introduction; None names nobody.
     """
 
     limits: Limits = field(default_factory=Limits)
@@ -33,6 +36,8 @@ class Settings:
     reply_timeout_s: float = DEFAULT_REPLY_TIMEOUT_S
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     clinic_contact: str | None = None
+    clinic_name: str | None = None
+    content_reviewed_by: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +62,8 @@ class Settings:
             reply_timeout_s=float(value("REPLY_TIMEOUT_S") or DEFAULT_REPLY_TIMEOUT_S),
             emergency_number=value("EMERGENCY_NUMBER") or DEFAULT_EMERGENCY_NUMBER,
             clinic_contact=value("CLINIC_CONTACT") or None,
+            clinic_name=value("CLINIC_NAME") or None,
+            content_reviewed_by=value("CONTENT_REVIEWED_BY") or None,
         )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from knowledge import settings
 from knowledge.errors import KnowledgeError
 from knowledge.feedback import FeedbackStore, format_report
+from knowledge.model import Article, KnowledgeSource
+from knowledge.replies import hard_replies, load_responses, unattributed_buttons
 from knowledge.repository import SqlRepository
 from knowledge.source import (
     check_article_text,
@@ -19,7 +21,9 @@ from knowledge.source import (
     load_abbreviations,
     load_article,
     load_source,
+    long_date,
 )
+from knowledge.uncovered import default_uncovered
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser("check", help="validate every entry against the rules and the article")
     check.add_argument(
         "--article", type=Path, default=None, help="the article's full text to check too (default: KB_ARTICLE_PATH)"
+    )
+    check.add_argument(
+        "--domain", type=Path, default=settings.DEFAULT_DOMAIN, help="the assistant's replies to grade (bot/domain.yml)"
     )
     commands.add_parser("export", help="print every entry as JSON lines from the database")
     report = commands.add_parser("report", help="entries with the most 'not helpful' votes, unanswered counts")
@@ -61,7 +68,14 @@ def _check(args: argparse.Namespace) -> int:
     source = load_source(args.entries, args.terms, args.options)
     load_abbreviations(args.terms)  # raises SourceInvalid on a malformed one, like the files above
     article = load_article()
-    problems = check_source(source, article.sections, settings.MAX_READING_GRADE)
+    problems = check_source(
+        source,
+        article.sections,
+        settings.MAX_READING_GRADE,
+        research_sections=article.research_sections,
+        retrieved=article.retrieved,
+    )
+    problems += _reply_problems(args.domain, source, article)
     text_path = args.article or settings.current().article_path
     if text_path is None:
         print("note: KB_ARTICLE_PATH is not set, so the article's own text was not checked", file=sys.stderr)
@@ -75,6 +89,22 @@ def _check(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(f"{len(source.entries)} entries, {len(source.terms)} terms: {len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+def _reply_problems(domain: Path, source: KnowledgeSource, article: Article) -> list[str]:
+    """The assistant's fixed replies: their reading grade, and buttons that ask for the article's research."""
+    responses = load_responses(domain)
+    samples = {
+        # The safety replies as deployed by default, and the decline with each uncovered topic's name.
+        "emergency_number": ["911"],
+        "care_team": ["your care team"],
+        "topic": [topic.name for topic in default_uncovered().topics],
+        "reviewed": [long_date(article.retrieved)],
+        # Empty unless a clinic sets CLINIC_NAME or CONTENT_REVIEWED_BY (bot/provider.py grades those words).
+        "provider": [""],
+    }
+    problems = hard_replies(responses, settings.MAX_READING_GRADE, samples)
+    return problems + unattributed_buttons(responses, source.entries, article.research_sections)
 
 
 def _export(args: argparse.Namespace) -> int:

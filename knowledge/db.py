@@ -36,6 +36,7 @@ class EntryRow(Base):
     # The items the answer names, in order: ";" between items, " " between the entries of an item.
     mentions = Column(Text)
     explains = Column(String(100))  # space-separated aspects
+    priorities = Column(String(200), nullable=False, default="")  # space-separated, in the curators' order
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -82,6 +83,7 @@ class OptionRow(Base):
     what = Column(Text, nullable=False)
     aim = Column(Text, nullable=False)
     limits = Column(Text, nullable=False)
+    reviewed = Column(Date, nullable=False)
 
 
 class MetaRow(Base):

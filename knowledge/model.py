@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 TERM_LABELS = ("treatment", "complication", "study", "condition", "body_part")
 ASPECTS = ("cause",)
 WORRIES = ("risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture")
+# What may matter most to a patient weighing the options (the question list's values step).
+PRIORITIES = ("quick_relief", "avoid_procedure_risks", "avoid_medicines", "unsure")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Entry:
     # What else about its topic the answer explains, so that a follow-up asking it ("why does
     # that happen?") gets this answer again; today only "cause".
     explains: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class TreatmentOption:
     what: str
     aim: str
     limits: str
+    reviewed: dt.date
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Article:
     published: str = "none given"
     references: str = "none"
     kind: str = ""
+    research_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ def _entry_row(position: int, entry: Entry) -> EntryRow:
         worry=entry.worry,
         mentions=";".join(" ".join(item) for item in entry.mentions) or None,
         explains=" ".join(entry.explains) or None,
+        priorities=" ".join(entry.priorities),
         related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
     )
 
@@ -172,12 +173,18 @@ def _option_row(position: int, option: TreatmentOption) -> OptionRow:
         what=option.what,
         aim=option.aim,
         limits=option.limits,
+        reviewed=option.reviewed,
     )
 
 
 def _option(row: OptionRow) -> TreatmentOption:
     return TreatmentOption(
-        name=row.name, entries=tuple(row.entries.split()), what=row.what, aim=row.aim, limits=row.limits
+        name=row.name,
+        entries=tuple(row.entries.split()),
+        what=row.what,
+        aim=row.aim,
+        limits=row.limits,
+        reviewed=_as_date(row.reviewed),
     )
 
 
@@ -191,15 +198,18 @@ def _term_row(position: int, term: Term) -> TermRow:
     )
 
 
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def _entry(row: EntryRow) -> Entry:
-    reviewed = row.reviewed if isinstance(row.reviewed, dt.date) else dt.date.fromisoformat(str(row.reviewed))
     return Entry(
         id=row.id,
         title=row.title,
         answer=row.answer,
         source=row.source,
         related=tuple(r.related_id for r in row.related),
-        reviewed=reviewed,
+        reviewed=_as_date(row.reviewed),
         intent=row.intent,
         topic=row.topic,
         compares=row.compares,
@@ -208,6 +218,7 @@ def _entry(row: EntryRow) -> Entry:
         worry=row.worry,
         mentions=tuple(tuple(item.split()) for item in (row.mentions or "").split(";") if item.strip()),
         explains=tuple((row.explains or "").split()),
+        priorities=tuple((row.priorities or "").split()),
     )
 
 

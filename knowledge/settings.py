@@ -13,6 +13,8 @@ DEFAULT_ENTRIES = PACKAGE_DIR / "entries.yml"
 DEFAULT_TERMS = PACKAGE_DIR / "terms.yml"
 DEFAULT_OPTIONS = PACKAGE_DIR / "options.yml"
 DEFAULT_ARTICLE_META = PACKAGE_DIR / "article.yml"
+# The assistant's replies, which `make kb-check` grades like the entries (read as YAML, never imported).
+DEFAULT_DOMAIN = REPO_ROOT / "bot" / "domain.yml"
 MAX_READING_GRADE = 8.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 

@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,40 @@ import yaml
 
 from knowledge import settings
 from knowledge.errors import SourceInvalid
-from knowledge.model import ASPECTS, TERM_LABELS, WORRIES, Article, Entry, KnowledgeSource, Term, TreatmentOption
+from knowledge.model import (
+    ASPECTS,
+    PRIORITIES,
+    TERM_LABELS,
+    WORRIES,
+    Article,
+    Entry,
+    KnowledgeSource,
+    Term,
+    TreatmentOption,
+)
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
-LIST_ENTRY_FIELDS = ("mentions", "explains")
+LIST_ENTRY_FIELDS = ("mentions", "explains", "priorities")
 MAX_READINGS = 3
-OPTION_FIELDS = ("name", "entries", "what", "aim", "limits")
+OPTION_FIELDS = ("name", "entries", "what", "aim", "limits", "reviewed")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 MAX_RELATED = 3
+# The entry about the source itself, which must name the date the article was saved.
+ABOUT_SOURCE_ENTRY = "about_this_source"
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+# A sentence drawn from the article is attributed when it names the article, or says what "it"
+# (the article, named in an earlier sentence) says, describes, reports, names or does not say.
+_ATTRIBUTED = re.compile(
+    r"\b(the|this) article\b|\barticle's\b"
+    r"|\bit (also )?(says|describes|reports|tells|adds|calls|names|lists|gives|ends|argues|notes)\b"
+    r"|\bit does not (say|give|list|report|describe|name|cover)\b",
+    re.IGNORECASE,
+)
+# A sentence that only sends the patient to their doctor or care team repeats nothing from the article.
+_REFERRAL = re.compile(r"\b(ask|talk with|talk to) your (doctor|care team)\b|\byour (doctor|care team) can\b", re.I)
+_NAMES_ARTICLE = re.compile(r"\barticle\b", re.IGNORECASE)
 
 
 def load_source(entries_path: Path, terms_path: Path, options_path: Path | None = None) -> KnowledgeSource:
@@ -83,12 +108,18 @@ def load_article(path: Path | None = None) -> Article:
     if missing:
         raise SourceInvalid(f"{path}: the article lacks {', '.join(missing)}")
     optional = ("author", "published", "references", "kind")
+    sections = tuple(str(s).strip() for s in raw["sections"])
+    research = tuple(str(s).strip() for s in raw.get("research_sections") or ())
+    unknown = [s for s in research if s not in sections]
+    if unknown:
+        raise SourceInvalid(f"{path}: research_sections {unknown} are not among the sections")
     return Article(
         title=str(raw["title"]).strip(),
-        sections=tuple(str(s).strip() for s in raw["sections"]),
+        sections=sections,
         retrieved=_date(raw["retrieved"], "the article's retrieved"),
         origin=" ".join(str(raw["origin"]).split()),
         sha256=str(raw["sha256"]).strip().lower(),
+        research_sections=research,
         **{name: " ".join(str(raw[name]).split()) for name in optional if raw.get(name)},
     )
 
@@ -113,7 +144,7 @@ def content_version(source: KnowledgeSource) -> str:
     payload = {
         "entries": [_entry_dict(e) for e in source.entries],
         "terms": [[t.id, t.label, list(t.synonyms), list(t.means)] for t in source.terms],
-        "options": [[o.name, list(o.entries), o.what, o.aim, o.limits] for o in source.options],
+        "options": [[o.name, list(o.entries), o.what, o.aim, o.limits, o.reviewed.isoformat()] for o in source.options],
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -150,9 +181,47 @@ def count_sentences(text: str) -> int:
     return len(_SENTENCE_END.findall(text.strip()))
 
 
-def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: float) -> list[str]:
-    """Every problem found in the source; an empty list means it is valid."""
+def sentences(text: str) -> list[str]:
+    """The text's sentences, split after their closing punctuation."""
+    return [s for s in _SENTENCE_SPLIT.split(" ".join(text.split())) if s]
+
+
+def unattributed_sentences(text: str) -> list[str]:
+    """Sentences that neither say they come from the article nor only send the patient to their doctor."""
+    return [s for s in sentences(text) if not _ATTRIBUTED.search(s) and not _REFERRAL.search(s)]
+
+
+def long_date(day: dt.date) -> str:
+    """A date as patients read it: "25 November 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def check_source(
+    source: KnowledgeSource,
+    sections: Iterable[str],
+    max_grade: float,
+    *,
+    research_sections: Iterable[str] = (),
+    retrieved: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Every problem found in the source; an empty list means it is valid.
+
+    Args:
+        source: the entries, terms and options.
+        sections: the article's section headings; every entry must cite one.
+        max_grade: the highest Flesch-Kincaid grade an answer, option row or visit question may read at.
+        research_sections: the sections that report research: every sentence, title and visit
+            question of an entry citing one must say it comes from the article.
+        retrieved: the date the article was saved: no review may be older, and the entry about the
+            source must name it.
+        today: the date reviews may not be later than (today by default).
+    """
     problems: list[str] = []
+    context = _Context(frozenset(research_sections), retrieved, today or dt.date.today(), max_grade)
     known_sections = set(sections)
     ids = [e.id for e in source.entries]
     id_set = set(ids)
@@ -163,13 +232,45 @@ def check_source(source: KnowledgeSource, sections: Iterable[str], max_grade: fl
         problems += [f"{field_name} {v!r} is used by more than one entry" for v, n in Counter(values).items() if n > 1]
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
+        problems += [f"{entry.id}: {p}" for p in _faithfulness_problems(entry, context)]
     problems += _term_problems(source.terms)
     for term in source.terms:
         problems += [f"term {term.id}: means {m!r}, which is not an entry" for m in term.means if m not in id_set]
         if len(term.means) == 1 or len(term.means) > MAX_READINGS:
             problems.append(f"term {term.id}: means {len(term.means)} entries, expected 2-{MAX_READINGS}")
-    problems += _option_problems(source.options, id_set, max_grade)
+    problems += _option_problems(source.options, id_set, context)
     return problems
+
+
+@dataclass(frozen=True)
+class _Context:
+    research_sections: frozenset[str]
+    retrieved: dt.date | None
+    today: dt.date
+    max_grade: float
+
+
+def _faithfulness_problems(entry: Entry, context: _Context) -> list[str]:
+    """Attribution of what the research section says, the review date, and the source's own entry."""
+    problems = []
+    if entry.source in context.research_sections:
+        problems += [f"sentence not attributed to the article: {s!r}" for s in unattributed_sentences(entry.answer)]
+        for field_name in ("title", "visit_question"):
+            value = getattr(entry, field_name)
+            if value and not _NAMES_ARTICLE.search(value):
+                problems.append(f"{field_name} {value!r} does not say it comes from the article")
+    problems += _date_problems(entry.reviewed, context)
+    if entry.id == ABOUT_SOURCE_ENTRY and context.retrieved and long_date(context.retrieved) not in entry.answer:
+        problems.append(f"answer does not name the date the article was saved ({long_date(context.retrieved)})")
+    return problems
+
+
+def _date_problems(reviewed: dt.date, context: _Context) -> list[str]:
+    if reviewed > context.today:
+        return [f"reviewed {reviewed.isoformat()} is in the future"]
+    if context.retrieved and reviewed < context.retrieved:
+        return [f"reviewed {reviewed.isoformat()} is before the article was saved ({context.retrieved.isoformat()})"]
+    return []
 
 
 def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: set[str], max_grade: float) -> list[str]:
@@ -204,24 +305,31 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
             problems.append(f"{field_name} {value!r} is not a term in terms.yml")
     if not entry.intent and not entry.compares:
         problems.append("has neither an intent nor a compares term, so no question can reach it")
-    if bool(entry.visit_question) != bool(entry.worry):
-        problems.append("visit_question and worry go together")
+    if entry.visit_question and not (entry.worry or entry.priorities):
+        problems.append("visit_question needs a worry or priorities, or no list would ever include it")
+    if (entry.worry or entry.priorities) and not entry.visit_question:
+        problems.append("worry and priorities need a visit_question")
     if entry.worry and entry.worry not in WORRIES:
         problems.append(f"worry {entry.worry!r} is not one of {', '.join(WORRIES)}")
-    if entry.visit_question and reading_grade(entry.visit_question) > max_grade + 2:
-        problems.append("visit_question is too hard to read")
+    unknown = [p for p in entry.priorities if p not in PRIORITIES]
+    problems += [f"priority {p!r} is not one of {', '.join(PRIORITIES)}" for p in unknown]
+    if entry.visit_question and reading_grade(entry.visit_question) > max_grade:
+        grade = reading_grade(entry.visit_question)
+        problems.append(f"visit_question reads at grade {grade:.1f}, above {max_grade:.0f}")
     return problems
 
 
-def _option_problems(options: Iterable[TreatmentOption], ids: set[str], max_grade: float) -> list[str]:
+def _option_problems(options: Iterable[TreatmentOption], ids: set[str], context: _Context) -> list[str]:
     problems = []
     for option in options:
         problems += [f"option {option.name}: entry {e!r} does not exist" for e in option.entries if e not in ids]
         if not option.entries:
             problems.append(f"option {option.name}: names no entry to cite")
         text = " ".join((option.what, option.aim, option.limits))
-        if reading_grade(text) > max_grade:
-            problems.append(f"option {option.name}: reads at grade {reading_grade(text):.1f}, above {max_grade:.0f}")
+        if reading_grade(text) > context.max_grade:
+            grade = reading_grade(text)
+            problems.append(f"option {option.name}: reads at grade {grade:.1f}, above {context.max_grade:.0f}")
+        problems += [f"option {option.name}: {p}" for p in _date_problems(option.reviewed, context)]
     return problems
 
 
@@ -264,6 +372,9 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
     if unknown:
         raise SourceInvalid(f"entry {raw['id']!r} has unknown fields {', '.join(sorted(unknown))}")
     reviewed = _date(raw["reviewed"], f"entry {raw['id']!r}: reviewed")
+    priorities = raw.get("priorities") or []
+    if not isinstance(priorities, list):
+        raise SourceInvalid(f"entry {raw['id']!r}: priorities must be a list")
     return Entry(
         id=str(raw["id"]),
         title=" ".join(str(raw["title"]).split()),
@@ -273,6 +384,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         reviewed=reviewed,
         mentions=_mentions(raw.get("mentions"), str(raw["id"])),
         explains=tuple(str(a) for a in raw.get("explains") or []),
+        priorities=tuple(str(p) for p in priorities),
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
     )
 
@@ -302,6 +414,7 @@ def _option(raw: Mapping[str, Any]) -> TreatmentOption:
     return TreatmentOption(
         name=str(raw["name"]),
         entries=tuple(str(e) for e in raw["entries"]),
+        reviewed=_date(raw["reviewed"], f"option {raw['name']!r}: reviewed"),
         **{name: " ".join(str(raw[name]).split()) for name in ("what", "aim", "limits")},
     )
 
@@ -321,7 +434,11 @@ def _term(raw: Mapping[str, Any]) -> Term:
 
 def _entry_dict(entry: Entry) -> dict[str, Any]:
     record = export_record(entry)
-    record.update(reviewed=entry.reviewed.isoformat(), **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS})
-    record["mentions"] = [list(item) for item in entry.mentions]
-    record["explains"] = list(entry.explains)
+    record.update(
+        reviewed=entry.reviewed.isoformat(),
+        priorities=list(entry.priorities),
+        mentions=[list(item) for item in entry.mentions],
+        explains=list(entry.explains),
+        **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS},
+    )
     return record

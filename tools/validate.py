@@ -5,7 +5,8 @@ sends it, and does not fail on that warning. Here such a warning passes only for
 responses the action server really sends (the `UTTER_*` names in `actions/names.py`, and
 their `_numbered` forms), that the channel guard sends, or that Rasa's own fallback action sends. Likewise the warning
 that an intent has no training examples passes only for the intents the red-flag component
-sets and the safety question's buttons send. Any other warning fails.
+sets, the safety question's buttons send, and the question list's button-only intents
+(`names.BUTTON_ONLY_INTENTS`). Any other warning fails.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def unexpected_warnings(lines: Iterable[str], allowed: set[str]) -> list[str]:
         if unused and unused.group(1) in allowed:
             continue
         no_examples = NO_EXAMPLES.search(line)
-        if no_examples and no_examples.group(1) in INTENTS_WITHOUT_EXAMPLES:
+        if no_examples and no_examples.group(1) in INTENTS_WITHOUT_EXAMPLES | names.BUTTON_ONLY_INTENTS:
             continue
         problems.append(match.group(2).strip())
     return problems

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import io
 import json
 import os
@@ -52,7 +53,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class WebSettings:
-    """The web server's settings: where it listens, the Rasa server, the kiosk's privacy timers, the proxy secret."""
+    """The web server's settings: where it listens, the Rasa server, the kiosk's privacy timers, the proxy secret.
+
+    `clinic_name` (`CLINIC_NAME`) heads the demo page when set; unset, the page names no clinic.
+    """
 
     port: int = 8080
     host: str = "127.0.0.1"
@@ -61,10 +65,11 @@ class WebSettings:
     kiosk_warning_s: float = 30.0
     allowed_origins: tuple[str, ...] = ()
     forwarded_secret: str = field(default="", repr=False)
+    clinic_name: str = ""
 
     @classmethod
     def from_env(cls) -> WebSettings:
-        """`WEB_PORT`, `BIND_HOST`, `RASA_URL` (or `RASA_PORT`), `KIOSK_IDLE_SECONDS`, `KIOSK_WARNING_SECONDS`."""
+        """`WEB_PORT`, `BIND_HOST`, `RASA_URL` (or `RASA_PORT`), the kiosk's timers and `CLINIC_NAME`."""
         host = os.environ.get("BIND_HOST", cls.host)
         rasa_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
         rasa_port = os.environ.get("RASA_PORT", "5005")
@@ -77,6 +82,7 @@ class WebSettings:
             kiosk_warning_s=float(os.environ.get("KIOSK_WARNING_SECONDS", cls.kiosk_warning_s)),
             allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
             forwarded_secret=os.environ.get("SANIC_FORWARDED_SECRET", "").strip(),
+            clinic_name=os.environ.get("CLINIC_NAME", "").strip(),
         )
 
 
@@ -89,7 +95,7 @@ def make_app(settings: WebSettings) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_headers])
     app[SETTINGS_KEY] = settings
     app.cleanup_ctx.append(_client_session)
-    app.router.add_get("/", _page("index.html"))
+    app.router.add_get("/", _demo)
     app.router.add_get("/kiosk", _kiosk)
     app.router.add_get("/healthz", _health)
     app.router.add_post("/webhooks/rest/webhook", _proxy)
@@ -132,11 +138,14 @@ def _allow_origin(request: web.Request, response: web.StreamResponse) -> None:
         response.headers["Vary"] = "Origin"
 
 
-def _page(name: str) -> Handler:
-    async def handler(_: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / name)
+# What heads the demo page when no clinic is named: no clinic's name is ever made up.
+DEMO_BRAND = "A clinic's website (demo)"
 
-    return handler
+
+async def _demo(request: web.Request) -> web.Response:
+    name = request.app[SETTINGS_KEY].clinic_name or DEMO_BRAND
+    page = (STATIC / "index.html").read_text(encoding="utf-8").replace("{{clinic_name}}", html.escape(name))
+    return web.Response(text=page, content_type="text/html")
 
 
 async def _kiosk(request: web.Request) -> web.Response:

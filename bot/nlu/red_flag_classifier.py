@@ -4,7 +4,8 @@ It stands last in `config.yml`'s pipeline, after the classifiers and the fallbac
 red flag wins over any other reading of the message. The replies are domain responses chosen by
 rules (`utter_emergency`, `utter_urgent`, the one-tap question), so they need neither the action
 server nor the database. Every message also gets its language, the emergency number and the
-care team (with the clinic's contact) as entities, which fill the slots those responses use, and a `symptom` entity
+care team (with the clinic's contact) as entities, which fill the slots those responses use, the
+clinic and reviewer the introduction names when they are set (`provider`), and a `symptom` entity
 with the highest level of any symptom it mentions, however it mentions it (the actions add a
 one-line safety net at that level to a reply that declines or clarifies such a message).
 """
@@ -23,6 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import settings
+from bot.disclosure import PROVIDER_ENTITY, provider_line
 from bot.safety.intents import (
     CARE_TEAM_ENTITY,
     EMERGENCY_NUMBER_ENTITY,
@@ -68,6 +70,7 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Screen every message; set the safety intent on those that need it."""
         current = settings.current()
+        provider = provider_line(current.clinic_name, current.content_reviewed_by)
         for message in messages:
             screening = self._detector.screen(message.get(TEXT) or "")
             name = intent_for(screening.decision, screening.level) if screening.decision != NOTHING else None
@@ -78,6 +81,7 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
                 (EMERGENCY_NUMBER_ENTITY, current.emergency_number),
                 (CARE_TEAM_ENTITY, care_team(screening.language, current.clinic_contact)),
                 *([(SYMPTOM_ENTITY, screening.mention_level)] if screening.mention_level else []),
+                *([(PROVIDER_ENTITY, provider)] if provider else []),
             ]
             found = [{"entity": e, "value": v, "extractor": type(self).__name__} for e, v in extra]
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found], add_to_output=True)

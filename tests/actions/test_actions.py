@@ -37,6 +37,7 @@ async def test_a_question_is_answered_with_its_citation_and_suggestions(
     assert answer["custom"] == {
         "kb_entry": "risk_cement_leakage",
         "source": "The Risks and Limitations of Vertebroplasty",
+        "reviewed": "2026-12-02",
     }
     assert "cement" in answer["answer"].lower()
     assert suggestions["response"] == "utter_suggestions"
@@ -290,7 +291,7 @@ async def test_without_a_configured_contact_the_reply_invents_no_number(
     assert not any(ch.isdigit() for ch in domain["responses"]["utter_handoff_default"][0]["text"])
 
 
-async def test_the_question_list_asks_two_questions_then_lists_cited_questions(
+async def test_the_question_list_asks_three_questions_then_lists_cited_questions(
     built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
 ) -> None:
     from actions.actions import ActionSecondOpinionPrep
@@ -311,17 +312,134 @@ async def test_the_question_list_asks_two_questions_then_lists_cited_questions(
 
     dispatcher = CollectingDispatcher()
     slots = {"prep_step": "recent", "prep_worry": "alternatives"}
-    await action.run(dispatcher, make_tracker("deny", "no it's an old one", slots=slots), domain)
+    events = await action.run(dispatcher, make_tracker("deny", "no it's an old one", slots=slots), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_prep_priority"]
+    assert slot_events(events) == {"prep_recent": "no", "prep_step": "priority"}
+
+    dispatcher = CollectingDispatcher()
+    slots = {"prep_step": "priority", "prep_worry": "alternatives", "prep_recent": "no"}
+    entities = [{"entity": "priority", "value": "unsure"}]
+    events = await action.run(dispatcher, make_tracker("choose_priority", "", entities=entities, slots=slots), domain)
+    assert slot_events(events) == {"prep_priority": "unsure", "prep_step": None}
     (listed,) = dispatcher.messages
     items = listed["custom"]["question_list"]
-    assert {i["kb_entry"] for i in items} == {
+    assert [i["kb_entry"] for i in items] == [
         "alternatives_overview",
         "alt_kyphoplasty",
         "alt_physical_therapy",
+        "alt_pain_medication",
         "alt_bone_health_medication",
-    }
+        "alt_lifestyle",
+        "making_a_decision",  # added by "not sure" in the values step
+    ]
     assert listed["custom"]["plain_text"] == listed["questions"]
     assert listed["questions"].startswith("1. ")
+
+
+async def answer_list_step(
+    action: Any, make_tracker: Callable[..., Any], domain: dict[str, Any], intent: str, text: str, slots: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, make_tracker(intent, text, slots=slots), domain)
+    return dispatcher.messages, slot_events(events)
+
+
+# The clinical review's cases: typed answers the list used to misread, each under the intents NLU may give it.
+@pytest.mark.parametrize(
+    ("intent", "text", "recent"),
+    [
+        ("fracture_recent_answer", "not in the last few weeks", "no"),
+        ("deny", "not in the last few weeks", "no"),
+        ("fracture_recent_answer", "no, it was years ago, it's not recent", "no"),
+        ("ask_evidence_jama_2010", "no, it was years ago, it's not recent", "no"),
+        ("nlu_fallback", "no, it was years ago, it's not recent", "no"),
+        ("fracture_recent_answer", "yes, about two weeks ago", "yes"),
+    ],
+)
+async def test_a_typed_answer_about_the_fractures_age_is_read_by_its_words(
+    built_repository: SqlRepository,
+    make_tracker: Callable[..., Any],
+    domain: dict[str, Any],
+    intent: str,
+    text: str,
+    recent: str,
+) -> None:
+    action = ActionAnswerQuestion(KnowledgeService(built_repository))
+    slots = {"prep_step": "recent", "prep_worry": "risks"}
+    messages, slots_set = await answer_list_step(action, make_tracker, domain, intent, text, slots)
+    assert [m["response"] for m in messages] == ["utter_ask_prep_priority"]
+    assert slots_set == {"prep_recent": recent, "prep_step": "priority"}
+
+
+@pytest.mark.parametrize("intent", ["choose_worry", "ask_second_opinion_diagnosis", "ask_risks", "nlu_fallback"])
+async def test_my_diagnosis_might_be_wrong_is_a_worry_about_the_diagnosis(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any], intent: str
+) -> None:
+    action = ActionAnswerQuestion(KnowledgeService(built_repository))
+    messages, slots_set = await answer_list_step(
+        action, make_tracker, domain, intent, "my diagnosis might be wrong", {"prep_step": "worry"}
+    )
+    assert [m["response"] for m in messages] == ["utter_ask_prep_recent"]
+    assert slots_set["prep_worry"] == "diagnosis"
+
+
+@pytest.mark.parametrize(
+    ("text", "priority", "added"),
+    [
+        ("quick relief from pain", "quick_relief", {"limitations", "alt_pain_medication", "evidence_nejm_2009"}),
+        ("avoiding the risks of a procedure", "avoid_procedure_risks", {"alt_physical_therapy", "alt_lifestyle"}),
+        ("i'd rather avoid medicines", "avoid_medicines", {"alt_physical_therapy", "alt_lifestyle"}),
+        ("not sure", "unsure", {"alternatives_overview", "making_a_decision"}),
+    ],
+)
+async def test_what_matters_most_adds_its_questions_to_the_list(
+    built_repository: SqlRepository,
+    make_tracker: Callable[..., Any],
+    domain: dict[str, Any],
+    text: str,
+    priority: str,
+    added: set[str],
+) -> None:
+    action = ActionAnswerQuestion(KnowledgeService(built_repository))
+    slots = {"prep_step": "priority", "prep_worry": "diagnosis", "prep_recent": "no"}
+    messages, slots_set = await answer_list_step(action, make_tracker, domain, "nlu_fallback", text, slots)
+    assert slots_set == {"prep_priority": priority, "prep_step": None}
+    (listed,) = messages
+    listed_ids = [i["kb_entry"] for i in listed["custom"]["question_list"]]
+    # The diagnosis questions stay; the priority only adds.
+    assert {"conditions_treated", "second_opinion_diagnosis"} <= set(listed_ids)
+    assert added <= set(listed_ids)
+    assert len(listed_ids) == len(set(listed_ids))
+
+
+async def test_the_values_step_asks_again_when_the_answer_is_unclear_and_recommends_nothing(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    action = ActionAnswerQuestion(KnowledgeService(built_repository))
+    slots = {"prep_step": "priority", "prep_worry": "risks", "prep_recent": "no"}
+    messages, slots_set = await answer_list_step(action, make_tracker, domain, "affirm", "hmm ok", slots)
+    assert [m["response"] for m in messages] == ["utter_ask_prep_priority"]
+    assert slots_set == {"prep_step": "priority"}
+    (ask,) = domain["responses"]["utter_ask_prep_priority"][:1]
+    assert [b["title"] for b in ask["buttons"]] == [
+        "Quick relief from pain",
+        "Avoiding the risks of a procedure",
+        "Avoiding medicines",
+        "I'm not sure",
+    ]
+    words = " ".join(str(v["text"]) for v in domain["responses"]["utter_ask_prep_priority"]).lower()
+    assert "recommend" not in words and "should" not in words and "best" not in words
+
+
+async def test_a_question_asked_while_the_list_waits_is_answered_not_read_as_an_answer(
+    built_repository: SqlRepository, make_tracker: Callable[..., Any], domain: dict[str, Any]
+) -> None:
+    action = ActionAnswerQuestion(KnowledgeService(built_repository))
+    slots = {"prep_step": "recent", "prep_worry": "risks"}
+    text = "what did the 2010 study of new fractures find?"
+    messages, slots_set = await answer_list_step(action, make_tracker, domain, "ask_evidence_jama_2010", text, slots)
+    assert messages[0]["custom"]["kb_entry"] == "evidence_jama_2010"
+    assert slots_set["prep_step"] is None
 
 
 async def test_a_typed_worry_is_taken_from_the_question_intent_during_the_list(
@@ -352,10 +470,12 @@ async def test_the_comparison_has_the_same_points_for_every_option(
         "Vertebroplasty",
         "Kyphoplasty",
         "Physical therapy",
+        "Lifestyle changes",
         "Pain medicine",
         "Bone health medicine",
     ]
     assert all(r["what"] and r["aim"] and r["limits"] and r["custom"]["kb_entry"] for r in rows)
+    assert all(r["custom"]["reviewed"] == "2026-12-02" and r["reviewed"] == "2 December 2026" for r in rows)
     assert "best" not in " ".join(r["what"] + r["aim"] + r["limits"] for r in rows)
 
 

@@ -26,13 +26,24 @@ def test_a_comparison_is_asked_for_with_its_treatment(service: KnowledgeService)
 
 def test_web_channels_get_the_citation_payload_and_buttons(service: KnowledgeService) -> None:
     answer, _, suggestions = answer_messages(stroke_answer(service), "socketio")
-    assert answer["json_message"] == {"kb_entry": "risk_stroke", "source": answer["source"]}
+    assert answer["json_message"] == {"kb_entry": "risk_stroke", "source": answer["source"], "reviewed": "2026-12-02"}
     assert [b["title"] for b in suggestions["buttons"]] == [e.title for e in stroke_answer(service).suggestions]
 
 
-def test_other_channels_get_no_raw_json(service: KnowledgeService) -> None:
+def test_other_channels_get_no_raw_json_and_the_review_date_for_their_source_line(service: KnowledgeService) -> None:
     answer, *_ = answer_messages(stroke_answer(service), "telegram")
     assert "json_message" not in answer
+    assert answer["reviewed"] == "2 December 2026"
+
+
+def test_every_answer_carries_its_entrys_own_review_date(service: KnowledgeService) -> None:
+    for entry in service.catalog().entries:
+        if not entry.intent:
+            continue
+        answer = service.for_intent(Question(intent=entry.intent))
+        assert isinstance(answer, Answer)
+        (first, *_) = answer_messages(answer, "rest")
+        assert first["json_message"]["reviewed"] == answer.entry.reviewed.isoformat()
 
 
 def test_clarifying_without_candidates_offers_the_topics() -> None:

@@ -14,7 +14,7 @@ class Chat(Protocol):
 
 
 def second_opinion_question_list(chat: Chat) -> list[dict[str, Any]]:
-    """Ask for a question list by its buttons (worried about risks, fracture not recent).
+    """Ask for a question list by its buttons (worried about risks, fracture not recent, avoiding medicines).
 
     Checks each step, and that asking again sends the same list; returns the list.
     """
@@ -22,9 +22,13 @@ def second_opinion_question_list(chat: Chat) -> list[dict[str, Any]]:
     assert '/choose_worry{"worry": "risks"}' in [b["payload"] for b in ask_worry.buttons]
     ask_recent = chat.say('/choose_worry{"worry": "risks"}')
     assert any("last few weeks" in t for t in ask_recent.texts)
-    listed = chat.say('/fracture_recent_answer{"recent": "no"}')
+    ask_priority = chat.say('/fracture_recent_answer{"recent": "no"}')
+    assert any("what matters most to you" in t for t in ask_priority.texts)
+    assert '/choose_priority{"priority": "avoid_medicines"}' in [b["payload"] for b in ask_priority.buttons]
+    listed = chat.say('/choose_priority{"priority": "avoid_medicines"}')
     (payload,) = [c["question_list"] for c in listed.customs if "question_list" in c]
-    assert {item["kb_entry"] for item in payload} >= {"risks_overview", "second_opinion_risks"}
+    listed_ids = {item["kb_entry"] for item in payload}
+    assert listed_ids >= {"risks_overview", "second_opinion_risks", "alt_physical_therapy", "alt_lifestyle"}
     again = chat.say('/ask_second_opinion_prep{"prep_again": "yes"}')
     assert [c["question_list"] for c in again.customs if "question_list" in c] == [payload]
     return list(payload)

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from knowledge.model import Entry
 from tests.e2e.flows import second_opinion_question_list
 from tools.rest_client import Reply, send
 
@@ -28,7 +29,9 @@ def test_the_first_reply_introduces_the_assistant_then_answers_with_its_source(r
     assert {
         "kb_entry": "what_is_vertebroplasty",
         "source": "The Importance of Second Opinions Before Undergoing Vertebroplasty",
+        "reviewed": _entry("what_is_vertebroplasty").reviewed.isoformat(),
     } in reply.customs
+    assert "I do not vouch for it" in reply.texts[0] and "reviewed article" not in reply.texts[0]
     assert any(b["payload"].startswith("/ask_") for b in reply.buttons)
 
 
@@ -68,11 +71,14 @@ def suggestions(reply: Reply) -> list[str]:
     return [b["payload"] for b in reply.buttons if b["payload"].startswith("/ask_")]
 
 
-def _intent_of(entry_id: str) -> str:
+def _entry(entry_id: str) -> Entry:
     from knowledge.source import load_default_source
 
-    source = load_default_source()
-    return next(e.intent for e in source.entries if e.id == entry_id) or ""
+    return next(e for e in load_default_source().entries if e.id == entry_id)
+
+
+def _intent_of(entry_id: str) -> str:
+    return _entry(entry_id).intent or ""
 
 
 def test_out_of_scope_says_what_it_can_do_and_never_answers_from_the_knowledge_base(rasa_url: str) -> None:
@@ -113,11 +119,13 @@ def test_the_options_are_compared_side_by_side_without_a_recommendation(rasa_url
         "Vertebroplasty",
         "Kyphoplasty",
         "Physical therapy",
+        "Lifestyle changes",
         "Pain medicine",
         "Bone health medicine",
     ]
     assert all("Risks and limits:" in r for r in rows)
-    assert {c["kb_entry"] for c in reply.customs} >= {"alt_kyphoplasty", "alt_physical_therapy"}
+    assert {c["kb_entry"] for c in reply.customs} >= {"alt_kyphoplasty", "alt_physical_therapy", "alt_lifestyle"}
+    assert all(c.get("reviewed") for c in reply.customs if "kb_entry" in c)
 
 
 def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> None:
@@ -125,13 +133,38 @@ def test_a_patient_gets_a_question_list_for_a_second_opinion(rasa_url: str) -> N
     assert all(item["source"] for item in payload)
 
 
-def test_a_typed_worry_and_a_typed_yes_also_build_the_list(rasa_url: str) -> None:
+def listed_entries(reply: Reply) -> set[str]:
+    (items,) = [c["question_list"] for c in reply.customs if "question_list" in c]
+    return {i["kb_entry"] for i in items}
+
+
+def test_typed_answers_also_build_the_list(rasa_url: str) -> None:
     chat = Conversation(rasa_url)
     chat.say("what questions should i ask my surgeon")
     chat.say("the risks mostly")
-    listed = chat.say("yes")
-    items = [c["question_list"] for c in listed.customs if "question_list" in c]
-    assert items and "evidence_jama_2010" in {i["kb_entry"] for i in items[0]}
+    asked = chat.say("yes")
+    assert any("what matters most to you" in t for t in asked.texts)
+    listed = listed_entries(chat.say("quick relief"))
+    # A recent fracture adds the question on research for new fractures, never the 2010 study.
+    assert "evidence_overview" in listed and "evidence_jama_2010" not in listed
+    assert {"risks_overview", "limitations", "alt_pain_medication"} <= listed
+
+
+def test_the_clinical_reviews_typed_answers_are_read_right(rasa_url: str) -> None:
+    chat = Conversation(rasa_url)
+    chat.say("help me prepare for my second opinion")
+    chat.say("my diagnosis might be wrong")
+    chat.say("not in the last few weeks")
+    listed = listed_entries(chat.say("avoiding medicines"))
+    assert {"second_opinion_diagnosis", "conditions_treated", "alt_physical_therapy", "alt_lifestyle"} <= listed
+    assert "evidence_overview" not in listed, "not recent"
+    assert "risks_overview" not in listed, "a worry about the diagnosis, not the risks"
+    chat = Conversation(rasa_url)
+    chat.say("help me prepare for my second opinion")
+    chat.say("the risks")
+    chat.say("no, it was years ago, it's not recent")
+    listed = listed_entries(chat.say('/choose_priority{"priority": "unsure"}'))
+    assert "evidence_overview" not in listed and "making_a_decision" in listed
 
 
 def test_asking_for_a_person_gets_the_neutral_contact_by_default(rasa_url: str) -> None:

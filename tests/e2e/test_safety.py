@@ -88,12 +88,12 @@ def test_a_long_message_is_screened_in_full_before_the_too_long_reply(rasa_url: 
     reply = say(rasa_url, story + "Right now I have crushing chest pain and I can't breathe.")
     assert reply.safety == "emergency"
     assert reply.texts[0].startswith("This could be an emergency")
-    assert reply.texts[-1].startswith("That message is too long for me to read")
+    assert reply.texts[-1].startswith("Thank you for writing this out. It is longer than I can read at once.")
     calm = say(rasa_url, story)
     assert calm.safety is None
     assert calm.texts == [
-        "That message is too long for me to read. Please send a shorter question, in a few sentences. "
-        "If you feel very unwell now, call 911."
+        "Thank you for writing this out. It is longer than I can read at once. Please send your main question "
+        "in a few short sentences. If you feel very unwell now, call 911."
     ]
 
 

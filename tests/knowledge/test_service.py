@@ -229,10 +229,17 @@ def test_visit_questions_follow_the_worry_and_cite_their_entries(service: Knowle
     assert "risks_overview" in [q.entry.id for q in questions]
 
 
-def test_a_recent_fracture_adds_the_research_on_recent_fractures(service: KnowledgeService) -> None:
+def test_a_recent_fracture_adds_a_question_on_research_for_new_fractures(service: KnowledgeService) -> None:
     old = {q.entry.id for q in service.visit_questions("diagnosis", recent_fracture=False)}
     recent = {q.entry.id for q in service.visit_questions("diagnosis", recent_fracture=True)}
-    assert recent - old == {"evidence_jama_2010"}
+    assert recent - old == {"evidence_overview"}
+
+
+def test_the_doubtful_2010_study_is_sent_to_nobody_in_the_question_list(service: KnowledgeService) -> None:
+    # The article's 2010 study could not be found: a recent fracture must not bring it in specially.
+    for recent in (True, False, None):
+        listed = {q.entry.id for q in service.visit_questions("all", recent_fracture=recent)}
+        assert "evidence_jama_2010" not in listed
 
 
 def test_all_worries_cover_every_kind_of_question(service: KnowledgeService) -> None:

@@ -20,13 +20,14 @@ from knowledge.source import (
     load_article,
     load_default_source,
     load_source,
+    sentences,
 )
 
 REQUIRED_IDS = """what_is_vertebroplasty conditions_treated risks_overview risk_infection risk_bleeding
 risk_nerve_damage risk_cement_leakage risk_pulmonary_embolism risk_stroke limitations second_opinion_why
 second_opinion_diagnosis second_opinion_risks second_opinion_who alternatives_overview alt_kyphoplasty
 alt_physical_therapy alt_pain_medication alt_bone_health_medication evidence_overview evidence_nejm_2009
-evidence_jama_2010 making_a_decision""".split()
+evidence_jama_2010 making_a_decision alt_lifestyle about_this_source""".split()
 SECTIONS = [
     "The Importance of Second Opinions Before Undergoing Vertebroplasty",
     "The Risks and Limitations of Vertebroplasty",
@@ -34,6 +35,8 @@ SECTIONS = [
     "Alternative Treatment Options",
     "Research and Evidence-Based Insights",
 ]
+RESEARCH = "Research and Evidence-Based Insights"
+RETRIEVED = dt.date(2026, 11, 25)
 
 
 def replace_entry(kb: KnowledgeSource, entry_id: str, **changes: object) -> KnowledgeSource:
@@ -46,7 +49,102 @@ def test_the_knowledge_base_has_every_required_entry(source: KnowledgeSource) ->
 
 
 def test_the_curated_source_passes_every_check(source: KnowledgeSource) -> None:
-    assert check_source(source, load_article().sections, settings.MAX_READING_GRADE) == []
+    article = load_article()
+    assert article.research_sections == (RESEARCH,)
+    problems = check_source(
+        source,
+        article.sections,
+        settings.MAX_READING_GRADE,
+        research_sections=article.research_sections,
+        retrieved=article.retrieved,
+    )
+    assert problems == []
+
+
+def strict_check(kb: KnowledgeSource, today: dt.date | None = None) -> list[str]:
+    """The checks `make kb-check` runs on the entries, with the article's research section and date."""
+    return check_source(kb, SECTIONS, 8.0, research_sections=(RESEARCH,), retrieved=RETRIEVED, today=today)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "sentence"),
+    [
+        ("evidence_nejm_2009", "After one month there was no real difference."),
+        ("evidence_overview", "Some studies found better pain relief."),
+        ("making_a_decision", "Getting a second opinion is essential."),
+    ],
+)
+def test_an_unattributed_sentence_drawn_from_the_research_section_is_reported(
+    source: KnowledgeSource, entry_id: str, sentence: str
+) -> None:
+    entry = next(e for e in source.entries if e.id == entry_id)
+    broken = replace_entry(source, entry_id, answer=" ".join([*sentences(entry.answer)[:-1], sentence]))
+    problems = strict_check(broken)
+    assert problems == [f"{entry_id}: sentence not attributed to the article: {sentence!r}"]
+
+
+def test_a_sentence_that_only_sends_the_patient_to_their_doctor_needs_no_attribution(source: KnowledgeSource) -> None:
+    entry = next(e for e in source.entries if e.id == "evidence_overview")
+    answer = " ".join([*sentences(entry.answer)[:-1], "Your doctor can tell you more."])
+    kept = replace_entry(source, "evidence_overview", answer=answer)
+    assert strict_check(kept) == []
+
+
+def test_a_research_title_or_visit_question_must_name_the_article(source: KnowledgeSource) -> None:
+    broken = replace_entry(
+        source,
+        "evidence_nejm_2009",
+        title="What did the 2009 review find?",
+        visit_question="What do you think of the 2009 review?",
+    )
+    problems = strict_check(broken)
+    assert len(problems) == 2
+    assert all(p.startswith("evidence_nejm_2009:") and "does not say it comes from the article" for p in problems)
+
+
+def test_outside_the_research_section_a_plain_sentence_is_allowed(source: KnowledgeSource) -> None:
+    assert strict_check(replace_entry(source, "risk_stroke", answer="A stroke is serious. Ask your care team.")) == []
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "expected"),
+    [
+        (dt.date(2026, 11, 24), "is before the article was saved (2026-11-25)"),
+        (dt.date(2026, 12, 3), "reviewed 2026-12-03 is in the future"),
+    ],
+)
+def test_a_review_date_before_the_article_was_saved_or_in_the_future_is_reported(
+    source: KnowledgeSource, reviewed: dt.date, expected: str
+) -> None:
+    problems = strict_check(replace_entry(source, "risk_stroke", reviewed=reviewed), today=dt.date(2026, 12, 2))
+    assert any(p.startswith("risk_stroke:") and expected in p for p in problems), problems
+    option = dataclasses.replace(source.options[0], reviewed=reviewed)
+    problems = strict_check(dataclasses.replace(source, options=(option, *source.options[1:])), dt.date(2026, 12, 2))
+    assert any(p.startswith(f"option {option.name}:") and expected in p for p in problems), problems
+
+
+def test_the_entry_about_the_source_names_the_day_the_article_was_saved(source: KnowledgeSource) -> None:
+    entry = next(e for e in source.entries if e.id == "about_this_source")
+    assert "25 November 2026" in entry.answer
+    broken = replace_entry(source, "about_this_source", answer=entry.answer.replace("25 November 2026", "November"))
+    assert any("does not name the date the article was saved" in p for p in strict_check(broken))
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"priorities": ("cheapest",)}, "priority 'cheapest' is not one of"),
+        ({"worry": None, "priorities": ()}, "visit_question needs a worry or priorities"),
+        ({"visit_question": None}, "worry and priorities need a visit_question"),
+        (
+            {"visit_question": "Notwithstanding contraindications, what interdisciplinary evaluation applies?"},
+            "visit_question reads at grade",
+        ),
+    ],
+)
+def test_visit_questions_are_checked(source: KnowledgeSource, changes: dict[str, object], expected: str) -> None:
+    problems = strict_check(replace_entry(source, "alt_physical_therapy", **changes))
+    assert any(p.startswith("alt_physical_therapy:") and expected in p for p in problems), problems
 
 
 def test_the_article_is_described_in_the_repository_without_its_text() -> None:
@@ -136,6 +234,45 @@ def test_an_entry_without_a_required_field_is_refused(tmp_path) -> None:
     entries.write_text("entries:\n  - id: lonely\n    title: A title\n")
     with pytest.raises(SourceInvalid, match="lonely"):
         load_source(entries, settings.DEFAULT_TERMS)
+
+
+def without_line(path, start: str, tmp_path, name: str):
+    """A copy of a curated file with its first line starting with `start` left out."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.lstrip().startswith(start))
+    copy = tmp_path / name
+    copy.write_text("".join(lines[:index] + lines[index + 1 :]), encoding="utf-8")
+    return copy
+
+
+def test_kb_check_fails_on_an_entry_without_a_review_date(tmp_path, capsys) -> None:
+    from knowledge.cli import main
+
+    entries = without_line(settings.DEFAULT_ENTRIES, "reviewed:", tmp_path, "entries.yml")
+    assert main(["--entries", str(entries), "check"]) != 0
+    assert "lacks reviewed" in capsys.readouterr().err
+
+
+def test_kb_check_fails_on_an_option_without_a_review_date(tmp_path, capsys) -> None:
+    from knowledge.cli import main
+
+    options = without_line(settings.DEFAULT_OPTIONS, "reviewed:", tmp_path, "options.yml")
+    assert main(["--options", str(options), "check"]) != 0
+    assert "lacks reviewed" in capsys.readouterr().err
+
+
+def test_kb_check_fails_on_an_unattributed_research_sentence(tmp_path, capsys) -> None:
+    from knowledge.cli import main
+
+    text = settings.DEFAULT_ENTRIES.read_text(encoding="utf-8")
+    attributed = "It says pain eased right away with"
+    assert attributed in text
+    entries = tmp_path / "entries.yml"
+    entries.write_text(text.replace(attributed, "Pain eased right away with"), encoding="utf-8")
+    assert main(["--entries", str(entries), "check"]) == 1
+    assert (
+        "evidence_nejm_2009: sentence not attributed to the article: 'Pain eased right away" in capsys.readouterr().err
+    )
 
 
 def test_sentences_are_counted_by_their_closing_marks() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from knowledge.model import KnowledgeSource
+from knowledge.payloads import entry_payload
 from tools.rest_client import free_port
-from webapp.server import MAX_QR_BYTES, WebSettings, make_app, qr_svg
+from webapp.server import DEMO_BRAND, MAX_QR_BYTES, STATIC, WebSettings, make_app, qr_svg
 
 
 @pytest.fixture
@@ -150,3 +153,35 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.port, settings.host, settings.rasa_url) == (9090, "0.0.0.0", "http://127.0.0.1:5999")  # noqa: S104
     assert settings.kiosk_idle_s == 60 and settings.kiosk_warning_s == 30
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
+
+
+async def test_the_demo_page_names_a_clinic_only_when_one_is_set() -> None:
+    for settings, shown in (
+        (WebSettings(), DEMO_BRAND.replace("'", "&#x27;")),
+        (WebSettings(clinic_name="Riverside <Spine> & Back"), "Riverside &lt;Spine&gt; &amp; Back"),
+    ):
+        client = await client_for(settings)
+        try:
+            page = await (await client.get("/")).text()
+            assert f'<p class="demo-brand">{shown}</p>' in page
+            assert "{{" not in page and "Example Spine Clinic" not in page
+        finally:
+            await client.close()
+
+
+def test_the_clinic_name_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLINIC_NAME", raising=False)
+    assert WebSettings.from_env().clinic_name == ""
+    monkeypatch.setenv("CLINIC_NAME", " Riverside Spine Clinic ")
+    assert WebSettings.from_env().clinic_name == "Riverside Spine Clinic"
+
+
+def test_kiosk_topics_that_ask_for_the_articles_research_say_it_is_the_articles(source: KnowledgeSource) -> None:
+    research = {
+        entry_payload(e) for e in source.entries if e.source == "Research and Evidence-Based Insights" and e.intent
+    }
+    page = (STATIC / "kiosk.html").read_text(encoding="utf-8")
+    topics = re.findall(r'data-payload="([^"]+)">([^<]+)</button>', page)
+    asked = [(payload, title) for payload, title in topics if payload in research]
+    assert asked, "the kiosk offers the research"
+    assert all("article" in title for _, title in asked), asked

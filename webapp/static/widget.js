@@ -26,13 +26,14 @@
     inputLabel: "Type your question",
     placeholder: "Type your question here",
     welcome:
-      "Hello. I answer questions about vertebroplasty from a reviewed article. " +
-      "I give information, not medical advice. Pick a topic or type a question.",
+      "Hello. I answer questions about vertebroplasty from one web article, which I repeat but do not " +
+      "vouch for. I give information, not medical advice. Pick a topic or type a question.",
     conversation: "Conversation with the vertebroplasty guide",
     you: "You said:",
     guide: "The guide said:",
     typing: "The guide is writing an answer",
     source: "Source:",
+    reviewed: "Last reviewed:",
     emergency: "Emergency",
     urgent: "See a doctor or nurse today",
     // Shown first, and largest, above an emergency reply; the kiosk sets "Tell a member of staff now".
@@ -62,6 +63,18 @@
   };
 
   var URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+  var MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+  ];
+
+  /* "2026-12-02" as patients read it, "2 December 2026"; anything else is shown as it came. */
+  function readableDate(value) {
+    var parts = ISO_DATE.exec(value);
+    if (!parts || Number(parts[2]) < 1 || Number(parts[2]) > 12) return value;
+    return Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1];
+  }
 
   function merge(defaults, given) {
     var result = {};
@@ -328,6 +341,10 @@
       block.custom.forEach(function (c) {
         if (typeof c.source === "string" && c.kb_entry) {
           bubble.appendChild(el("p", "vpg-source", labels.source + " " + c.source));
+          // Beside the source: when a curator last checked this answer against the article.
+          if (typeof c.reviewed === "string" && c.reviewed) {
+            bubble.appendChild(el("p", "vpg-reviewed", labels.reviewed + " " + readableDate(c.reviewed)));
+          }
         }
       });
       addButtons(bubble, block.buttons || []);

@@ -14,6 +14,7 @@ from sanic import Sanic
 
 from actions.presenter import entry_payload
 from bot.channels.messaging import GuardedFacebookInput
+from knowledge.source import long_date
 from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
@@ -124,7 +125,9 @@ async def test_a_signed_message_gets_the_answer_with_a_source_line_and_choices_t
     entry = assistant.entries[ANSWERED_ENTRY]
     answer, suggestions = client.sent
     assert answer["recipient"] == PATIENT
-    assert answer["text"].endswith(f'Source: the article\'s section "{entry.source}".')
+    assert answer["text"].endswith(
+        f'Source: the article\'s section "{entry.source}". Last reviewed: {long_date(entry.reviewed)}.'
+    )
     # Short titles fit Messenger's quick replies (20 characters at most) ...
     assert answer["quick_replies"] == [
         {"content_type": "text", "title": "Helpful", "payload": "/feedback_helpful"},

@@ -15,6 +15,7 @@ import pytest
 from sanic import Sanic
 
 from bot.channels.messaging import GuardedSlackInput, GuardedSlackOutput
+from knowledge.source import long_date
 from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
@@ -145,7 +146,9 @@ async def test_a_signed_message_gets_the_answer_with_a_source_line_and_block_kit
     entry = assistant.entries[ANSWERED_ENTRY]
     answer, suggestions = sent
     assert answer["channel"] == DM
-    assert answer["text"].endswith(f'Source: the article\'s section "{entry.source}".')
+    assert answer["text"].endswith(
+        f'Source: the article\'s section "{entry.source}". Last reviewed: {long_date(entry.reviewed)}.'
+    )
     assert [e["value"] for e in answer["blocks"][1]["elements"]] == ["/feedback_helpful", "/feedback_not_helpful"]
     assert [e["text"]["text"] for e in suggestions["blocks"][1]["elements"]] == [
         assistant.entries[r].title for r in entry.related

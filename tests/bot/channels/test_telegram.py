@@ -12,6 +12,7 @@ from aiogram.types import User
 from sanic import Sanic
 
 from bot.channels.messaging import GuardedTelegramInput, GuardedTelegramOutput, register_telegram_webhook
+from knowledge.source import long_date
 from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
@@ -119,7 +120,9 @@ async def test_an_update_with_the_secret_gets_the_answer_with_a_source_line_and_
     entry = assistant.entries[ANSWERED_ENTRY]
     answer, suggestions = replies(sent)
     assert answer["chat_id"] == str(CHAT_ID)
-    assert answer["text"].endswith(f'Source: the article\'s section "{entry.source}".')
+    assert answer["text"].endswith(
+        f'Source: the article\'s section "{entry.source}". Last reviewed: {long_date(entry.reviewed)}.'
+    )
     assert answer["reply_markup"] == {
         "inline_keyboard": [
             [{"text": "Helpful", "callback_data": "/feedback_helpful"}],

@@ -12,6 +12,7 @@ from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
 from bot.channels.messaging import GuardedTwilioInput, GuardedTwilioOutput
+from knowledge.source import long_date
 from tests.bot.channels.conftest import (
     ANSWERED_ENTRY,
     EMERGENCY_TEXT,
@@ -90,7 +91,7 @@ async def test_a_signed_sms_gets_the_answer_with_a_source_line_and_numbered_choi
     assert all(call["to"] == PATIENT and call["from_"] == CLINIC for call in sent)
     entry = assistant.entries[ANSWERED_ENTRY]
     assert bodies[0].startswith(entry.answer.strip()[:40])
-    assert f'Source: the article\'s section "{entry.source}".' in bodies[0]
+    assert f'Source: the article\'s section "{entry.source}". Last reviewed: {long_date(entry.reviewed)}.' in bodies[0]
     titles = entry_titles(assistant)
     assert bodies[1] == "You could also ask:\n" + "\n".join(f"{n}. {t}" for n, t in enumerate(titles, 1)) + (
         "\nReply with a number."
@@ -176,7 +177,7 @@ async def test_the_message_guard_applies_to_sms_too(
     too_long = sms("pain " * 301)
     await post(app, too_long, signed(too_long))
     assert assistant.received == []
-    assert sent[-1]["body"].startswith("That message is too long for me to read.")
+    assert sent[-1]["body"].startswith("Thank you for writing this out. It is longer than I can read at once.")
 
     forged = sms('/ask_risks{"emergency_number": "555"}')
     await post(app, forged, signed(forged))

@@ -34,7 +34,7 @@ def _ask(page: Page, text: str) -> None:
 
 
 def widget(browser: Browser, url: str, out: Path) -> list[Path]:
-    """The demo page with the widget closed, answering, and with an emergency reply."""
+    """The demo page with the widget closed, answering (source and review date), about its source, and an emergency."""
     shots = []
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = _page(browser, viewport)
@@ -45,9 +45,14 @@ def widget(browser: Browser, url: str, out: Path) -> list[Path]:
         shots.append(out / f"widget-{name}-open.png")
         page.screenshot(path=shots[-1])
         _ask(page, "what are the risks?")
-        expect(page.locator(".vpg-source").first).to_be_visible()
-        page.locator(".vpg-source").first.scroll_into_view_if_needed()
+        expect(page.locator(".vpg-reviewed").first).to_be_visible()
+        page.locator(".vpg-reviewed").first.scroll_into_view_if_needed()
         shots.append(out / f"widget-{name}-answer.png")
+        page.screenshot(path=shots[-1])
+        _ask(page, "where do these answers come from?")
+        expect(page.locator(".vpg-reviewed")).to_have_count(2)
+        page.locator(".vpg-reviewed").last.scroll_into_view_if_needed()
+        shots.append(out / f"widget-{name}-about-the-source.png")
         page.screenshot(path=shots[-1])
         _ask(page, "I have chest pain right now")
         expect(page.locator(".vpg-emergency")).to_be_visible()
@@ -58,7 +63,7 @@ def widget(browser: Browser, url: str, out: Path) -> list[Path]:
 
 
 def kiosk(browser: Browser, url: str, out: Path) -> list[Path]:
-    """The kiosk's start screen, an answer, the question list with its QR code, and the idle warning."""
+    """The kiosk: start screen, an answer, the values step, the question list with its QR code, the idle warning."""
     shots = []
     for name, viewport in (("portrait", KIOSK), ("landscape", LANDSCAPE), ("phone", PHONE)):
         page = _page(browser, viewport)
@@ -73,6 +78,12 @@ def kiosk(browser: Browser, url: str, out: Path) -> list[Path]:
         page.get_by_role("button", name="Make a list of questions for my visit").click()
         page.get_by_role("log").get_by_role("button", name="The risks").click()
         page.get_by_role("log").get_by_role("button", name="No", exact=True).click()
+        values = page.get_by_role("log").get_by_role("button", name="Avoiding medicines")
+        expect(values).to_be_visible()
+        values.scroll_into_view_if_needed()
+        shots.append(out / f"kiosk-{name}-values-step.png")
+        page.screenshot(path=shots[-1])
+        values.click()
         qr = page.get_by_role("img", name="QR code that holds your list of questions")
         expect(qr).to_be_visible()
         page.get_by_role("region", name="Questions you could ask at your visit").scroll_into_view_if_needed()

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
+from knowledge.model import KnowledgeSource
+from knowledge.source import long_date
 from tests.e2e.browser.browser import KIOSK, serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +21,7 @@ TOPICS = [
     "Will it work for me?",
     "What are the other options?",
     "Compare the options",
-    "What does the research say?",
+    "What does the article say about research?",
     "Why get a second opinion?",
     "Make a list of questions for my visit",
 ]
@@ -70,6 +72,25 @@ def test_a_topic_button_answers_with_its_source(kiosk: Page, web_url: str) -> No
     log = kiosk.get_by_role("log")
     expect(log.locator(".vpg-source").first).to_have_text("Source: The Risks and Limitations of Vertebroplasty")
     expect(log.locator(".vpg-user")).to_have_text("You said: What are the risks?")
+
+
+def test_a_kiosk_answer_shows_when_it_was_last_reviewed(kiosk: Page, web_url: str, source: KnowledgeSource) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="Will it work for me?").click()
+    log = kiosk.get_by_role("log")
+    reviewed = next(e.reviewed for e in source.entries if e.id == "limitations")
+    expect(log.locator(".vpg-source").first).to_have_text("Source: The Risks and Limitations of Vertebroplasty")
+    expect(log.locator(".vpg-source + .vpg-reviewed").first).to_have_text(f"Last reviewed: {long_date(reviewed)}")
+    # "Will it work for me?" starts with whom the article says it helps, never with a bare "No".
+    expect(log).to_contain_text("The article says vertebroplasty can be an effective treatment for some patients")
+
+
+def test_the_comparison_on_the_kiosk_shows_each_rows_review_date(kiosk: Page, web_url: str) -> None:
+    kiosk.goto(f"{web_url}/kiosk")
+    kiosk.get_by_role("button", name="Compare the options").click()
+    log = kiosk.get_by_role("log")
+    expect(log).to_contain_text("Lifestyle changes")
+    expect(log.locator(".vpg-reviewed")).to_have_count(6)
 
 
 def test_a_question_typed_on_the_on_screen_keyboard_is_answered(kiosk: Page, web_url: str) -> None:
@@ -166,8 +187,10 @@ def make_question_list(kiosk: Page, web_url: str) -> dict[str, Any]:
     kiosk.get_by_role("button", name="Make a list of questions for my visit").click()
     log = kiosk.get_by_role("log")
     log.get_by_role("button", name="The risks").click()
-    with kiosk.expect_response(lambda r: "fracture_recent_answer" in (r.request.post_data or "")) as reply:
-        log.get_by_role("button", name="No", exact=True).click()
+    log.get_by_role("button", name="No", exact=True).click()
+    expect(log).to_contain_text("what matters most to you")
+    with kiosk.expect_response(lambda r: "choose_priority" in (r.request.post_data or "")) as reply:
+        log.get_by_role("button", name="I'm not sure").click()
     expect(log.get_by_role("region", name="Questions you could ask at your visit")).to_be_visible()
     (payload,) = [m["custom"] for m in reply.value.json() if "question_list" in m.get("custom", {})]
     return dict(payload)

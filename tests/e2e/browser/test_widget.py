@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
 from knowledge import settings
+from knowledge.model import KnowledgeSource
+from knowledge.source import long_date
 from ops.launcher import server_environment, stop_process, wait_until_up, web_command, web_environment
 from ops.settings import Ports
 from tests.e2e.browser.browser import PHONE, serious_violations
@@ -53,6 +55,21 @@ def test_a_typed_question_gets_the_answer_with_its_source(page: Page, web_url: s
     )
     expect(log).to_contain_text("not medical advice")
     expect(page.locator(".vpg-typing")).to_be_hidden()
+
+
+def test_an_answer_shows_when_it_was_last_reviewed_beside_its_source(
+    page: Page, web_url: str, source: KnowledgeSource
+) -> None:
+    open_widget(page, f"{web_url}/")
+    ask(page, "can the cement leak out of the bone?")
+    log = page.get_by_role("log")
+    reviewed = next(e.reviewed for e in source.entries if e.id == "risk_cement_leakage")
+    expect(log.locator(".vpg-source").first).to_have_text("Source: The Risks and Limitations of Vertebroplasty")
+    # Right after the source line, in the same answer.
+    expect(log.locator(".vpg-source + .vpg-reviewed").first).to_have_text(f"Last reviewed: {long_date(reviewed)}")
+    # The introduction says what the source is, and that the guide does not vouch for it.
+    expect(log).to_contain_text("I do not vouch for it")
+    expect(log).not_to_contain_text("reviewed article")
 
 
 def test_a_button_sends_its_payload_exactly_and_shows_its_title(page: Page, web_url: str) -> None:
