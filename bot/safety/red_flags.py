@@ -138,6 +138,7 @@ class _Cues:
     question_anchors: frozenset[str]
     question_openers: frozenset[str]
     references: frozenset[str] = frozenset()
+    pointers: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> _Cues:
@@ -156,6 +157,7 @@ class _Cues:
             question_anchors=words("question_anchors"),
             question_openers=words("question_openers"),
             references=words("references"),
+            pointers=words("pointers"),
         )
 
 
@@ -168,6 +170,10 @@ def _find(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[tupl
             if tuple(words[i : i + size]) == phrase:
                 found.append((i, i + size))
     return sorted(found)
+
+
+# A sentence this short that names a symptom after a pointer word ("and", "the") names a topic.
+MAX_POINTER_WORDS = 4
 
 
 class RedFlagRules:
@@ -229,6 +235,13 @@ class RedFlagRules:
             words[end] in cues.references
         ):
             return ASKED  # "the stroke one": a topic the conversation named, not a symptom
+        if (
+            s_end - s_start <= MAX_POINTER_WORDS
+            and start > s_start
+            and words[start - 1] in cues.pointers
+            and not any(w in cues.question_anchors for w in words[s_start:s_end])
+        ):
+            return ASKED  # "and bleeding?", "the stroke": a follow-up naming a topic, not a report
         clause = words[c_start:c_end]
         after = words[end:s_end]
         for _, resolved_end in _find(after, phrase["resolved"]):
