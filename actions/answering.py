@@ -72,10 +72,8 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     if declined is not None:
         # "Why does that happen?" is answered by an entry that explains it, and declined otherwise.
         aspect = declined.topic.answered_by if declined.topic else None
-        about = (
-            context.last_entry
-            if refers_back(question.text)
-            else service.entry_for_intent(question.intent) or service.entry_named(question)
+        about = service.entry_named(question) or (
+            context.last_entry if refers_back(question.text) else service.entry_for_intent(question.intent)
         )
         explained = service.explaining(aspect, about, context) if aspect else None
         return explained or declined
@@ -106,6 +104,9 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     """
     if not (context.last_entry or context.offered):
         return None
+    carried = service.carried_over(question, context, points_at_something_said(question.text))
+    if carried is not None:
+        return carried
     place = place_reference(question.text) or time_reference(question.text)
     if place is not None:
         return service.choose(place, context)

@@ -40,7 +40,8 @@ _BACK = re.compile(r"\b(?:that|it|this|those|these|one|there)\b", re.I)
 # to something said, not a question of its own ("and will it fix the osteoporosis?").
 _POINTER = re.compile(
     r"^\W*(?:ok(?:ay)?\W+|so\W+)?(?:and\W+)?(?:what about|how about|about|tell me (?:more )?about|more (?:on|about)"
-    r"|the|those|that|for)\b|\b(?:one|ones|bit|bits|part|thing|kind)\W*$",
+    r"|the|those|that|for)\b|\b(?:one|ones|bit|bits|part|thing|kind)\W*$"
+    r"|^\W*(?:what|which)\b.{0,30}\b(?:do|did) (?:you|they|it) mean\b",
     re.I,
 )
 # References are read only in short messages; a long one is a question of its own.

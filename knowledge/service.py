@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
-from knowledge.model import WORRIES, Entry, TreatmentOption
+from knowledge.model import WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
 from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
@@ -29,6 +29,11 @@ _PLAIN_WORDS = frozenset(
     has does did done make makes made help helps way ways well both each such kind kinds type types people
     person patient patients doctor doctors provider providers see know""".split()
 )
+
+
+def _general_words(term: Term) -> set[str]:
+    """The words of a general term's own synonyms ("medicines", "pills"), which narrow nothing."""
+    return content_words(" ".join(term.synonyms))
 
 
 def content_words(text: str) -> set[str]:
@@ -213,11 +218,13 @@ class KnowledgeService:
         listed = list(dict.fromkeys(e for item in items for e in item))
         terms = catalog.terms_in(question.entity_phrases)
         topics = {t.id for t in terms}
+        asked = content_words(question.text)
         for term in terms:
             if term.means and tuple(term.means) in items:
-                return self._readings(catalog, term.means, context)
+                # "Meds to stop more fractures": a general word narrowed by what else the message says.
+                narrowed = [e for e in term.means if asked & self._vocabulary(catalog, e, True) - _general_words(term)]
+                return self._readings(catalog, narrowed if len(narrowed) == 1 else term.means, context)
         named = [e for e in listed if catalog.get(e).topic in topics]
-        asked = content_words(question.text)
         for with_answer in (False, True):
             if not named:
                 named = [e for e in listed if asked & self._vocabulary(catalog, e, with_answer)]
@@ -249,6 +256,33 @@ class KnowledgeService:
             return None
         return self._answer(catalog, comparison, context)
 
+    def carried_over(self, question: Question, context: Context, pointer: bool) -> NotCovered | None:
+        """A follow-up that asks an uncovered topic only because of what came before.
+
+        "And for kyphoplasty?" after the risks asks for kyphoplasty's risks; "is it dangerous?"
+        after kyphoplasty asks the same. `pointer` says the message is shaped as a pointer.
+        """
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last = catalog.get(context.last_entry)
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        asked = catalog.by_intent(question.intent or "")
+        for topic in self._uncovered.topics:
+            family = topic.follow_up_after
+            if family is None:
+                continue
+
+            def in_family(entry: Entry | None, family: str = family) -> bool:
+                return entry is not None and family in (entry.id, entry.broader)
+
+            if pointer and in_family(last) and named & set(topic.follow_up_terms):
+                return NotCovered(topic)
+            about_treatment = {last.topic, last.compares} & set(topic.follow_up_terms)
+            if about_treatment and in_family(asked) and COMPARED_WITH not in named and len(question.text.split()) <= 8:
+                return NotCovered(topic)
+        return None
+
     def explaining(self, aspect: str, entry_id: str | None, context: Context) -> Answer | None:
         """The entry asked about, if it explains this aspect of its topic ("cause")."""
         catalog = self.catalog()
@@ -262,25 +296,26 @@ class KnowledgeService:
         return entry.id if entry is not None else None
 
     def other(self, context: Context) -> Resolution | None:
-        """'And the other study?': the other items named beside the last answer, if it has any.
+        """'And the other study?': the other items of the shortest list that named the last answer.
 
-        The siblings are what the broader entry names (its `mentions`), else the entries that
-        share its broader entry; one is answered, two or three are offered.
+        The lists are the entries' `mentions` ("the other example" after the lung blockage is the
+        stroke, from the two the cement-leak answer names); one other item is answered, two or
+        three are offered.
         """
         catalog = self.catalog()
         if not context.last_entry or not catalog.has(context.last_entry):
             return None
-        last = catalog.get(context.last_entry)
-        if not last.broader or not catalog.has(last.broader):
-            return None
-        parent = catalog.get(last.broader)
-        pool = [e for item in parent.mentions for e in item] or [
-            e.id for e in catalog.entries if e.broader == parent.id
+        last = context.last_entry
+        lists = [
+            [e for item in entry.mentions for e in item]
+            for entry in catalog.entries
+            if any(last in item for item in entry.mentions)
         ]
-        siblings = tuple(dict.fromkeys(e for e in pool if e != last.id and catalog.has(e)))
-        if not siblings:
+        if not lists:
             return None
-        return self._readings(catalog, siblings[:MAX_CANDIDATES], context)
+        shortest = min(lists, key=len)
+        siblings = tuple(dict.fromkeys(e for e in shortest if e != last and catalog.has(e)))
+        return self._readings(catalog, siblings[:MAX_CANDIDATES], context) if siblings else None
 
     def clarify(self, question: Question, context: Context = Context()) -> Resolution:
         """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
@@ -345,6 +380,10 @@ class KnowledgeService:
         mentions = last.mentions
         if not mentions and last.broader and catalog.has(last.broader):
             mentions = catalog.get(last.broader).mentions
+        if not mentions:
+            # "The second one" after a detour: the latest answer shown that named a list.
+            listing = next((e for e in reversed(context.shown) if catalog.has(e) and catalog.get(e).mentions), None)
+            mentions = catalog.get(listing).mentions if listing else ()
         return [item for item in mentions if all(catalog.has(e) for e in item)]
 
     @staticmethod

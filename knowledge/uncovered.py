@@ -56,6 +56,10 @@ class UncoveredTopic:
     cues: tuple[tuple[str, ...], ...]
     # The aspect an entry can explain that answers this topic after all ("cause"), if any.
     answered_by: str | None = None
+    # As a follow-up: the entry whose answers (it and those under it) make a question about
+    # these terms this topic, and the terms.
+    follow_up_after: str | None = None
+    follow_up_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
                 " ".join(str(raw["name"]).split()),
                 _phrases(raw["cues"]),
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
+                str((raw.get("follow_up") or {}).get("after") or "") or None,
+                tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
             )
         )
     instructions = (doc.get("instructions") or {}).get("cues") or []

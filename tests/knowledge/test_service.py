@@ -105,7 +105,9 @@ def test_a_number_past_the_end_offers_the_items_named(service: KnowledgeService)
 
 def test_the_other_study_is_the_one_named_beside_the_last(service: KnowledgeService) -> None:
     assert answered(service.other(Context(last_entry="evidence_nejm_2009"))) == "evidence_jama_2010"
-    assert service.other(Context(last_entry="evidence_overview")) is None
+    # The lung blockage is named in the risks (six items) and beside the stroke (two): the shorter list wins.
+    assert answered(service.other(Context(last_entry="risk_pulmonary_embolism"))) == "risk_stroke"
+    assert service.other(Context(last_entry="what_is_vertebroplasty")) is None
 
 
 def test_an_answer_without_a_list_points_into_its_broader_entrys_list(service: KnowledgeService) -> None:
@@ -128,6 +130,18 @@ def test_a_pointer_naming_one_term_gets_its_entry(service: KnowledgeService) -> 
     assert answered(service.named_topic(question, Context(last_entry="evidence_overview"))) == "second_opinion_why"
     two = Question(text="and stroke or bleeding?", entity_phrases=["stroke", "bleeding"])
     assert service.named_topic(two, Context()) is None
+
+
+def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does_not_cover(
+    service: KnowledgeService,
+) -> None:
+    after_stroke = Context(last_entry="risk_stroke")
+    kyphoplasty = Question(intent="ask_kyphoplasty", text="and for kyphoplasty?", entity_phrases=["kyphoplasty"])
+    declined = service.carried_over(kyphoplasty, after_stroke, pointer=True)
+    assert declined is not None and declined.topic is not None and declined.topic.id == "other_treatments_details"
+    dangerous = Question(intent="ask_risks", text="is it dangerous?")
+    assert service.carried_over(dangerous, Context(last_entry="alt_kyphoplasty"), pointer=False) is not None
+    assert service.carried_over(dangerous, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
 
 
 def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:
