@@ -149,6 +149,11 @@ class KnowledgeService:
         ]
         if len(narrower) == 1:
             entry = narrower[0]
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        compared = [c for t in named - {COMPARED_WITH} if (c := catalog.by_compares(t))]
+        if COMPARED_WITH in named and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
+            # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
+            entry = compared[0]
         return self._answer(catalog, entry, context)
 
     def follow_up(self, context: Context) -> Resolution:

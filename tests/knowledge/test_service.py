@@ -144,6 +144,17 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     assert service.carried_over(dangerous, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
 
 
+def test_a_question_naming_both_treatments_gets_their_comparison(service: KnowledgeService) -> None:
+    question = Question(
+        intent="ask_kyphoplasty",
+        entity_phrases=["kyphoplasty", "vertebroplasty"],
+        text="is kyphoplasty just vertebroplasty with a balloon",
+    )
+    assert answered(service.for_intent(question)) == "compare_kyphoplasty"
+    risks = Question(intent="ask_risks", entity_phrases=["kyphoplasty", "vertebroplasty"], text="risks?")
+    assert answered(service.for_intent(risks)) == "risks_overview"
+
+
 def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:
     question = Question(text="does vertebroplasty do that too?", entity_phrases=["vertebroplasty"])
     assert answered(service.comparison_after(question, Context(last_entry="alt_kyphoplasty"))) == "compare_kyphoplasty"
