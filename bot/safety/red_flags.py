@@ -231,8 +231,10 @@ class RedFlagRules:
         phrase = cues.phrases
         if self._denied(clause_before, cues):
             return DENIED
-        if words[start - 1 : start] in (["the"], ["that"], ["this"]) and words[end : end + 1] and (
-            words[end] in cues.references
+        if (
+            words[start - 1 : start] in (["the"], ["that"], ["this"])
+            and words[end : end + 1]
+            and (words[end] in cues.references)
         ):
             return ASKED  # "the stroke one": a topic the conversation named, not a symptom
         if (
