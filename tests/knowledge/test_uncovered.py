@@ -14,6 +14,8 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "heldout" / "questions.yml",
     *sorted((settings.REPO_ROOT / "tests" / "data" / "dev").glob("*questions*.yml")),
     settings.REPO_ROOT / "tests" / "data" / "dev" / "heldout_v1.yml",
+    # Blind for one run (issue 11), a development set since.
+    settings.REPO_ROOT / "tests" / "data" / "blind" / "questions.yml",
 ]
 
 

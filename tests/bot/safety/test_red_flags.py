@@ -235,6 +235,8 @@ def test_the_urgent_reply_names_the_care_team_with_the_clinics_contact_only_when
 QUESTION_SETS = [
     Path(__file__).parents[2] / "data" / "heldout" / "questions.yml",
     *sorted((Path(__file__).parents[2] / "data" / "dev").glob("*.yml")),
+    # Blind for one run (issue 11), development sets since.
+    *(Path(__file__).parents[2] / "data" / "blind" / f"{name}.yml" for name in ("questions", "conversations")),
 ]
 
 
@@ -242,7 +244,8 @@ def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about
     texts = []
     for path in QUESTION_SETS:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts += [q["text"] for q in data.get("questions") or []] + list(data.get("out_of_scope") or [])
+        texts += [q["text"] for q in data.get("questions") or []]
+        texts += [m if isinstance(m, str) else m["text"] for m in data.get("out_of_scope") or []]
         texts += [t["text"] for c in data.get("conversations") or [] for t in c["turns"]]
     decisions = [(t, detector.screen(t).decision) for t in texts]
     assert [t for t, d in decisions if d == ESCALATE] == []
