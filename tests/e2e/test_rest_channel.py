@@ -61,10 +61,10 @@ def test_a_suggestion_button_and_a_typed_number_both_answer(rasa_url: str) -> No
     assert first.kb_entry == "risks_overview"
     button = suggestions(first)[-1]
     assert chat.say(button).kb_entry is not None
-    again = chat.say("what are the risks?")
-    offered = suggestions(again)
-    second = chat.say("2")
-    assert second.kb_entry is not None and f"/{_intent_of(second.kb_entry)}" == offered[1]
+    assert chat.say("what are the risks?").kb_entry == "risks_overview"
+    # The suggestions are buttons here; a typed number picks what the answer named, in its order
+    # (infection, bleeding, ...). On SMS the suggestions are numbered and a number picks them.
+    assert chat.say("2").kb_entry == "risk_bleeding"
 
 
 def suggestions(reply: Reply) -> list[str]:
@@ -75,10 +75,6 @@ def _entry(entry_id: str) -> Entry:
     from knowledge.source import load_default_source
 
     return next(e for e in load_default_source().entries if e.id == entry_id)
-
-
-def _intent_of(entry_id: str) -> str:
-    return _entry(entry_id).intent or ""
 
 
 def test_out_of_scope_says_what_it_can_do_and_never_answers_from_the_knowledge_base(rasa_url: str) -> None:
@@ -183,7 +179,10 @@ def test_is_this_medical_advice_gets_the_disclaimer(rasa_url: str) -> None:
     ("text", "named"),
     [
         ("how much does vertebroplasty cost?", "does not cover cost or insurance"),
-        ("what dose of alendronate should I take after the procedure?", "does not cover doses of medicines"),
+        (
+            "what dose of alendronate should I take after the procedure?",
+            "does not cover doses or side effects of medicines",
+        ),
         ("how long does the cement last in the bone?", "does not cover how long the cement lasts"),
     ],
 )
