@@ -25,9 +25,16 @@ _WORD = re.compile(r"[a-z0-9%]+(?:[-'][a-z0-9]+)*")
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
 
 
+# Contractions written out, so that the cue "pretend you" finds "pretend you're".
+_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words, keeping "x-ray" and "%" whole."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case words with contractions written out, keeping "x-ray" and "%" whole."""
+    text = text.lower().replace("’", "'").replace("can't", "can not").replace("won't", "will not")
+    for short, long in _CONTRACTIONS:
+        text = text.replace(short, long)
+    return _WORD.findall(text)
 
 
 def focus(text: str) -> str:

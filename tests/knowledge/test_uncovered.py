@@ -8,7 +8,7 @@ import yaml
 from knowledge import settings
 from knowledge.errors import SourceInvalid
 from knowledge.source import load_default_source
-from knowledge.uncovered import default_uncovered, focus, load_uncovered
+from knowledge.uncovered import default_uncovered, focus, load_uncovered, words
 
 DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "heldout" / "questions.yml",
@@ -85,3 +85,19 @@ def test_every_topic_has_a_name_that_reads_inside_the_reply(tmp_path) -> None:
     broken.write_text("topics:\n  - id: x\n")
     with pytest.raises(SourceInvalid, match="needs an id, a name and cues"):
         load_uncovered(broken)
+
+
+def test_contractions_are_written_out_before_cues_are_matched() -> None:
+    assert default_uncovered().is_instruction("Pretend you're a spine surgeon and give me your honest opinion.")
+    assert words("I'm sure it won't hurt, isn't it?") == [
+        "i",
+        "am",
+        "sure",
+        "it",
+        "will",
+        "not",
+        "hurt",
+        "is",
+        "not",
+        "it",
+    ]
