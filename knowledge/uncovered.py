@@ -67,6 +67,14 @@ class UncoveredTopic:
     # these terms this topic, and the terms.
     follow_up_after: str | None = None
     follow_up_terms: tuple[str, ...] = ()
+    # Word patterns (regular expressions over the focus's written-out words) for questions whose
+    # shape, not one phrase, shows the topic: "why does vertebroplasty cause infections?".
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    def named_in(self, found: Sequence[str]) -> bool:
+        """Whether these words (a question's focus) show this topic."""
+        joined = " ".join(found)
+        return _contains(found, self.cues) or any(p.search(joined) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class Uncovered:
     def topic_of(self, text: str) -> UncoveredTopic | None:
         """The first uncovered topic the question's focus names, in the curators' order."""
         found = words(focus(text))
-        return next((t for t in self.topics if _contains(found, t.cues)), None)
+        return next((t for t in self.topics if t.named_in(found)), None)
 
     def is_instruction(self, text: str) -> bool:
         """Whether the message tells the assistant to do something other than answer from the article."""
@@ -88,6 +96,13 @@ class Uncovered:
 
 def _phrases(raw: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(words(str(cue))) for cue in raw if words(str(cue)))
+
+
+def _pattern(text: str, path: Path) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"\b(?:{text})\b")
+    except re.error as error:
+        raise SourceInvalid(f"{path}: pattern {text!r} is not a regular expression: {error}") from error
 
 
 def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
@@ -104,7 +119,7 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
         raise SourceInvalid(f"{path}: expected a top-level 'topics:' list")
     topics = []
     for raw in doc["topics"]:
-        if not raw.get("id") or not raw.get("name") or not raw.get("cues"):
+        if not raw.get("id") or not raw.get("name") or not (raw.get("cues") or raw.get("patterns")):
             raise SourceInvalid(f"{path}: topic {raw.get('id', '?')!r} needs an id, a name and cues")
         topics.append(
             UncoveredTopic(
@@ -114,6 +129,7 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
                 str((raw.get("follow_up") or {}).get("after") or "") or None,
                 tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
+                tuple(_pattern(str(p), path) for p in raw.get("patterns") or []),
             )
         )
     instructions = (doc.get("instructions") or {}).get("cues") or []

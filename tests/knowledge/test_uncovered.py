@@ -101,3 +101,20 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         "not",
         "it",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Why does vertebroplasty cause infections?", "how_problems_happen"),
+        ("why would a vertebroplasty make someone bleed", "how_problems_happen"),
+        ("How is a cement leak treated?", "treating_problems"),
+        ("treatment for nerve damage caused by PVP?", "treating_problems"),
+        ("how does vertebroplasty work?", None),
+        ("what is the treatment for a compression fracture?", None),
+        ("why do people get vertebroplasty?", None),
+    ],
+)
+def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
+    found = default_uncovered().topic_of(text)
+    assert (found.id if found else None) == topic
