@@ -104,7 +104,9 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     """
     if not (context.last_entry or context.offered):
         return None
-    carried = service.carried_over(question, context, points_at_something_said(question.text))
+    carried = service.carried_over(
+        question, context, points_at_something_said(question.text), refers=refers_back(question.text)
+    )
     if carried is not None:
         return carried
     place = place_reference(question.text) or time_reference(question.text)

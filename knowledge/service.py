@@ -261,11 +261,15 @@ class KnowledgeService:
             return None
         return self._answer(catalog, comparison, context)
 
-    def carried_over(self, question: Question, context: Context, pointer: bool) -> NotCovered | None:
+    def carried_over(
+        self, question: Question, context: Context, pointer: bool, refers: bool = False
+    ) -> NotCovered | None:
         """A follow-up that asks an uncovered topic only because of what came before.
 
         "And for kyphoplasty?" after the risks asks for kyphoplasty's risks; "is it dangerous?"
-        after kyphoplasty asks the same. `pointer` says the message is shaped as a pointer.
+        after kyphoplasty asks the same. `pointer` says the message is shaped as a pointer,
+        `refers` that it points back with a word like "it" or "that": "what are the risks?"
+        after kyphoplasty is a question of its own, about vertebroplasty.
         """
         catalog = self.catalog()
         if not context.last_entry or not catalog.has(context.last_entry):
@@ -284,7 +288,7 @@ class KnowledgeService:
             if pointer and in_family(last) and named & set(topic.follow_up_terms):
                 return NotCovered(topic)
             about_treatment = {last.topic, last.compares} & set(topic.follow_up_terms)
-            if about_treatment and in_family(asked) and COMPARED_WITH not in named and len(question.text.split()) <= 8:
+            if about_treatment and refers and in_family(asked) and not named - set(topic.follow_up_terms):
                 return NotCovered(topic)
         return None
 

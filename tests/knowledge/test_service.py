@@ -140,8 +140,14 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     declined = service.carried_over(kyphoplasty, after_stroke, pointer=True)
     assert declined is not None and declined.topic is not None and declined.topic.id == "other_treatments_details"
     dangerous = Question(intent="ask_risks", text="is it dangerous?")
-    assert service.carried_over(dangerous, Context(last_entry="alt_kyphoplasty"), pointer=False) is not None
-    assert service.carried_over(dangerous, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
+    after_kyphoplasty = Context(last_entry="alt_kyphoplasty")
+    assert service.carried_over(dangerous, after_kyphoplasty, pointer=False, refers=True) is not None
+    assert service.carried_over(dangerous, Context(last_entry="what_is_vertebroplasty"), False, refers=True) is None
+    # A question of its own, pointing back at nothing, is about vertebroplasty.
+    risks = Question(intent="ask_risks", text="what are the risks?")
+    assert service.carried_over(risks, after_kyphoplasty, pointer=False, refers=False) is None
+    leak = Question(intent="ask_risk_cement_leakage", text="can it leak?", entity_phrases=["cement leak"])
+    assert service.carried_over(leak, after_kyphoplasty, pointer=False, refers=True) is None
 
 
 def test_a_question_naming_both_treatments_gets_their_comparison(service: KnowledgeService) -> None:
