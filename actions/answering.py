@@ -104,9 +104,8 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     """
     if not (context.last_entry or context.offered):
         return None
-    carried = service.carried_over(
-        question, context, points_at_something_said(question.text), refers=refers_back(question.text)
-    )
+    pointer = points_at_something_said(question.text)
+    carried = service.carried_over(question, context, pointer, refers=refers_back(question.text))
     if carried is not None:
         return carried
     place = place_reference(question.text) or time_reference(question.text)
@@ -120,7 +119,7 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         comparison = service.comparison_after(question, context)
         if comparison is not None:
             return comparison
-    if points_at_something_said(question.text):
+    if pointer:
         # "And the second opinions bit?" names no item of the last list: it asks about what it names.
         return service.named_item(question, context) or service.named_topic(question, context)
     return None

@@ -101,16 +101,21 @@ def chosen_number(text: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _short(text: str) -> bool:
+    """Whether a message is short enough to be a pointer into the conversation rather than a question."""
+    return len(text.split()) <= MAX_REFERENCE_WORDS
+
+
 def place_reference(text: str) -> int | None:
     """The item a short message points at by its place ("tell me about the second one"), if it does."""
-    if len(text.split()) > MAX_REFERENCE_WORDS or not _PLACE.search(text):
+    if not _short(text) or not _PLACE.search(text):
         return None
     return chosen_number(text)
 
 
 def time_reference(text: str) -> int | None:
     """The place a short message points at by date: 1 for the earliest, `LAST` for the latest."""
-    if len(text.split()) > MAX_REFERENCE_WORDS:
+    if not _short(text):
         return None
     if _EARLIEST.search(text):
         return 1
@@ -124,17 +129,17 @@ def asks_if_same(text: str) -> bool:
 
 def refers_back(text: str) -> bool:
     """Whether a short message is about what was just said ("why does that happen?")."""
-    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_BACK.search(text))
+    return _short(text) and bool(_BACK.search(text))
 
 
 def points_at_something_said(text: str) -> bool:
     """Whether a short message is shaped as a pointer ("and the pills?", "the lungs one")."""
-    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_POINTER.search(text))
+    return _short(text) and bool(_POINTER.search(text))
 
 
 def refers_to_other(text: str) -> bool:
     """Whether a short message asks for the other item ("and the other study?")."""
-    return len(text.split()) <= MAX_REFERENCE_WORDS and bool(_OTHER.search(text))
+    return _short(text) and bool(_OTHER.search(text))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
-from knowledge.model import WORRIES, Entry, Term, TreatmentOption
+from knowledge.model import MAX_READINGS, WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
 from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
@@ -41,7 +41,6 @@ def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
 
 
-MAX_CANDIDATES = 3
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
 SEARCH_MIN_SCORE = 4.0
@@ -233,7 +232,7 @@ class KnowledgeService:
         for with_answer in (False, True):
             if not named:
                 named = [e for e in listed if asked & self._vocabulary(catalog, e, with_answer)]
-        if not 1 <= len(named) <= MAX_CANDIDATES:
+        if not 1 <= len(named) <= MAX_READINGS:
             return None
         return self._readings(catalog, named, context)
 
@@ -324,7 +323,7 @@ class KnowledgeService:
             return None
         shortest = min(lists, key=len)
         siblings = tuple(dict.fromkeys(e for e in shortest if e != last and catalog.has(e)))
-        return self._readings(catalog, siblings[:MAX_CANDIDATES], context) if siblings else None
+        return self._readings(catalog, siblings[:MAX_READINGS], context) if siblings else None
 
     def clarify(self, question: Question, context: Context = Context()) -> Resolution:
         """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
@@ -347,7 +346,7 @@ class KnowledgeService:
             if len(backed) == 1:
                 return self._answer(catalog, backed[0], context)
         candidates: dict[str, Entry] = {}
-        for entry in ranked[:MAX_CANDIDATES]:
+        for entry in ranked[:MAX_READINGS]:
             if entry is not None:
                 candidates.setdefault(entry.id, entry)
         for entry_id in sorted(supported):
@@ -355,7 +354,7 @@ class KnowledgeService:
         if len(candidates) == 1 and set(candidates) <= supported and OUT_OF_SCOPE_INTENT not in question.ranking[:2]:
             # The only likely entry, and the patient named its term: asking would offer one button.
             return self._answer(catalog, next(iter(candidates.values())), context)
-        return Clarification(tuple(candidates.values())[:MAX_CANDIDATES])
+        return Clarification(tuple(candidates.values())[:MAX_READINGS])
 
     def visit_questions(self, worry: str, recent_fracture: bool | None) -> tuple[VisitQuestion, ...]:
         """Questions to take to a doctor, for one worry ("all" for every one), in the curators' order.

@@ -20,6 +20,7 @@ from knowledge import settings
 from knowledge.errors import SourceInvalid
 from knowledge.model import (
     ASPECTS,
+    MAX_READINGS,
     PRIORITIES,
     TERM_LABELS,
     WORRIES,
@@ -33,7 +34,6 @@ from knowledge.model import (
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
 LIST_ENTRY_FIELDS = ("mentions", "explains", "priorities")
-MAX_READINGS = 3
 OPTION_FIELDS = ("name", "entries", "what", "aim", "limits", "reviewed")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 MAX_RELATED = 3
