@@ -141,14 +141,15 @@ class KnowledgeService:
         entry = catalog.by_intent(question.intent or "")
         if entry is None:
             return self.clarify(question, context)
-        narrower = [
-            e
-            for t in catalog.terms_in(question.entity_phrases)
-            if (e := catalog.by_topic(t.id)) and e.broader == entry.id
-        ]
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        named_entries = [e for t in sorted(named) if (e := catalog.by_topic(t))]
+        narrower = [e for e in named_entries if e.broader == entry.id]
+        if not narrower and entry.topic and entry.broader and entry.topic not in named:
+            # "What did the 2009 study find?" put to the 2010 study's intent: an entry about one
+            # thing does not answer a question that names only another thing of its family.
+            narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
-        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
         compared = [c for t in named - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH in named and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
@@ -225,9 +226,7 @@ class KnowledgeService:
         asked = content_words(question.text)
         for term in terms:
             if term.means and tuple(term.means) in items:
-                # "Meds to stop more fractures": a general word narrowed by what else the message says.
-                narrowed = [e for e in term.means if asked & self._vocabulary(catalog, e, True) - _general_words(term)]
-                return self._readings(catalog, narrowed if len(narrowed) == 1 else term.means, context)
+                return self._readings(catalog, self._narrowed(catalog, term, question.text), context)
         named = [e for e in listed if catalog.get(e).topic in topics]
         for with_answer in (False, True):
             if not named:
@@ -393,6 +392,13 @@ class KnowledgeService:
             listing = next((e for e in reversed(context.shown) if catalog.has(e) and catalog.get(e).mentions), None)
             mentions = catalog.get(listing).mentions if listing else ()
         return [item for item in mentions if all(catalog.has(e) for e in item)]
+
+    @classmethod
+    def _narrowed(cls, catalog: Catalog, general: Term, text: str) -> Sequence[str]:
+        """What a general word means ("meds to stop more fractures"), narrowed by the rest of the message."""
+        asked = content_words(text) - _general_words(general)
+        narrowed = [e for e in general.means if asked & cls._vocabulary(catalog, e, True)]
+        return narrowed if len(narrowed) == 1 else general.means
 
     @staticmethod
     def _vocabulary(catalog: Catalog, entry_id: str, with_answer: bool) -> set[str]:

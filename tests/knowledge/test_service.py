@@ -42,6 +42,17 @@ def test_a_general_question_naming_two_complications_stays_general(service: Know
     assert answered(service.for_intent(question)) == "risks_overview"
 
 
+def test_a_question_naming_only_another_thing_of_the_family_gets_that_things_entry(service: KnowledgeService) -> None:
+    # "What was the 2009 study about?" given the 2010 study's intent.
+    question = Question(intent="ask_evidence_jama_2010", entity_phrases=("2009 study",))
+    assert answered(service.for_intent(question)) == "evidence_nejm_2009"
+    # Naming the intent's own thing as well keeps its entry; so does an entry that is not about one thing.
+    both = Question(intent="ask_evidence_jama_2010", entity_phrases=("2009 study", "2010 trial"))
+    assert answered(service.for_intent(both)) == "evidence_jama_2010"
+    how_common = Question(intent="ask_how_common", entity_phrases=("infection",))
+    assert answered(service.for_intent(how_common)) == "risk_frequency"
+
+
 def test_lay_words_name_the_same_term(service: KnowledgeService) -> None:
     catalog = service.catalog()
     term = catalog.term_for("Painkillers")

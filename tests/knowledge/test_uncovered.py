@@ -16,6 +16,7 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "dev" / "heldout_v1.yml",
     # Blind for one run (issue 11), a development set since.
     settings.REPO_ROOT / "tests" / "data" / "blind" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind2" / "questions.yml",
 ]
 
 
@@ -36,6 +37,15 @@ DEV_SETS = [
         ("would spinal fusion be better?", "other_procedures"),
         ("could my fracture be from cancer?", "causes_cancer"),
         ("where do I park for my appointment?", "logistics"),
+        ("what are the complications of BKP?", "other_treatments_details"),
+        ("is kypho any safer?", "other_treatments_details"),
+        ("what are the chances of it working for my mum", "success_rates"),
+        ("does it hurt much while they are injecting?", "anaesthesia"),
+        ("who actually does the procedure, a surgeon?", "who_performs"),
+        ("can they treat a broken bone in the neck this way", "spine_levels"),
+        ("how many fractures can be done at once", "spine_levels"),
+        ("when was vertebroplasty first done?", "history"),
+        ("is it safe for someone with a heart condition", "health_conditions"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
