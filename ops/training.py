@@ -28,7 +28,9 @@ KEEP_MODELS = 3
 def training_inputs() -> list[Path]:
     """Every file whose content shapes the trained model."""
     data = sorted(DATA.rglob("*.yml"))
-    return [CONFIG, DOMAIN, *data, settings.DEFAULT_TERMS, PIPELINE_BUILDER]
+    # The project's own NLU components: what they learn and store is shaped by their code.
+    components = sorted((ROOT / "bot" / "nlu").glob("*.py"))
+    return [CONFIG, DOMAIN, *data, settings.DEFAULT_TERMS, PIPELINE_BUILDER, *components]
 
 
 def inputs_fingerprint(paths: Iterable[Path]) -> str:
