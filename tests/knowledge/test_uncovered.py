@@ -46,6 +46,7 @@ DEV_SETS = [
         ("how many fractures can be done at once", "spine_levels"),
         ("when was vertebroplasty first done?", "history"),
         ("is it safe for someone with a heart condition", "health_conditions"),
+        ("how big is the needle they use?", "procedure_details"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
