@@ -17,6 +17,7 @@ DEV_SETS = [
     # Blind for one run (issue 11), a development set since.
     settings.REPO_ROOT / "tests" / "data" / "blind" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind2" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind3" / "questions.yml",
 ]
 
 
@@ -47,6 +48,10 @@ DEV_SETS = [
         ("when was vertebroplasty first done?", "history"),
         ("is it safe for someone with a heart condition", "health_conditions"),
         ("how big is the needle they use?", "procedure_details"),
+        ("would it help my sciatica?", "other_spine_problems"),
+        ("is my gran too old for it at 97?", "age_limits"),
+        ("what are the signs of an infection afterwards?", "warning_signs"),
+        ("if the cement got out what would the doctors do", "treating_problems"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
