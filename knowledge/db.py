@@ -37,6 +37,7 @@ class EntryRow(Base):
     mentions = Column(Text)
     explains = Column(String(100))  # space-separated aspects
     priorities = Column(String(200), nullable=False, default="")  # space-separated, in the curators' order
+    asks = Column(Text)  # ";" between phrases
     related = relationship("RelatedRow", order_by="RelatedRow.position", cascade="all, delete-orphan", lazy="selectin")
 
 

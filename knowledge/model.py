@@ -38,6 +38,10 @@ class Entry:
     # that happen?") gets this answer again; today only "cause".
     explains: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
+    # Words that show a question asks what this entry answers rather than its family's other
+    # entries ("who" for whom to ask for a second opinion): among the entries sharing a broader
+    # entry, the one whose words a question's focus uses answers it.
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,7 @@ def _entry_row(position: int, entry: Entry) -> EntryRow:
         mentions=";".join(" ".join(item) for item in entry.mentions) or None,
         explains=" ".join(entry.explains) or None,
         priorities=" ".join(entry.priorities),
+        asks=";".join(entry.asks) or None,
         related=[RelatedRow(position=i, related_id=r) for i, r in enumerate(entry.related)],
     )
 
@@ -219,6 +220,7 @@ def _entry(row: EntryRow) -> Entry:
         mentions=tuple(tuple(item.split()) for item in (row.mentions or "").split(";") if item.strip()),
         explains=tuple((row.explains or "").split()),
         priorities=tuple((row.priorities or "").split()),
+        asks=tuple(phrase for phrase in (row.asks or "").split(";") if phrase),
     )
 
 

@@ -10,7 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.model import MAX_READINGS, WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
-from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered
+from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus_uses
 
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
@@ -150,6 +150,7 @@ class KnowledgeService:
             narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
+        entry = self._what_is_asked(catalog, entry, question)
         compared = [c for t in named - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH in named and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
@@ -339,11 +340,11 @@ class KnowledgeService:
         if hit is not None:
             supported.add(hit.entry_id)
         if top_two and top_two[0] is not None and top_two[0].id in supported:
-            return self._answer(catalog, top_two[0], context)
+            return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:
-                return self._answer(catalog, backed[0], context)
+                return self._answer(catalog, self._what_is_asked(catalog, backed[0], question), context)
         candidates: dict[str, Entry] = {}
         for entry in ranked[:MAX_READINGS]:
             if entry is not None:
@@ -392,6 +393,20 @@ class KnowledgeService:
             listing = next((e for e in reversed(context.shown) if catalog.has(e) and catalog.get(e).mentions), None)
             mentions = catalog.get(listing).mentions if listing else ()
         return [item for item in mentions if all(catalog.has(e) for e in item)]
+
+    @staticmethod
+    def _what_is_asked(catalog: Catalog, entry: Entry, question: Question) -> Entry:
+        """The entry of the family (those sharing a broader entry, and it) whose `asks` the focus uses.
+
+        "Who should she see?" put to the why-a-second-opinion intent is asking whom to see; the
+        entry is kept when none, or more than one, is asked for, and when it is a specific entry
+        whose own topic the question names ("how likely is a stroke?" stays with the stroke).
+        """
+        if entry.broader and entry.topic in {t.id for t in catalog.terms_in(question.entity_phrases)}:
+            return entry
+        head = entry.broader or entry.id
+        asked = [e for e in catalog.entries if e.broader == head and e.asks and focus_uses(question.text, e.asks)]
+        return asked[0] if len(asked) == 1 else entry
 
     @classmethod
     def _narrowed(cls, catalog: Catalog, general: Term, text: str) -> Sequence[str]:

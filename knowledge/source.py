@@ -33,7 +33,7 @@ from knowledge.model import (
 
 REQUIRED_ENTRY_FIELDS = ("id", "title", "answer", "source", "related", "reviewed")
 OPTIONAL_ENTRY_FIELDS = ("intent", "topic", "compares", "broader", "visit_question", "worry")
-LIST_ENTRY_FIELDS = ("mentions", "explains", "priorities")
+LIST_ENTRY_FIELDS = ("mentions", "explains", "priorities", "asks")
 OPTION_FIELDS = ("name", "entries", "what", "aim", "limits", "reviewed")
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 MAX_RELATED = 3
@@ -297,6 +297,9 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
     problems += [
         f"explains {a!r}, which is not one of {', '.join(ASPECTS)}" for a in entry.explains if a not in ASPECTS
     ]
+    if entry.asks and not entry.broader:
+        problems.append("has asks but no broader entry: asks choose between entries sharing one")
+    problems += [f"asks {a!r} uses ';'" for a in entry.asks if ";" in a]
     if entry.broader and entry.broader not in ids:
         problems.append(f"broader id {entry.broader!r} does not exist")
     for field_name in ("topic", "compares"):
@@ -385,6 +388,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         mentions=_mentions(raw.get("mentions"), str(raw["id"])),
         explains=tuple(str(a) for a in raw.get("explains") or []),
         priorities=tuple(str(p) for p in priorities),
+        asks=tuple(" ".join(str(a).lower().split()) for a in raw.get("asks") or []),
         **{name: (str(raw[name]) if raw.get(name) else None) for name in OPTIONAL_ENTRY_FIELDS},
     )
 
@@ -439,6 +443,7 @@ def _entry_dict(entry: Entry) -> dict[str, Any]:
         priorities=list(entry.priorities),
         mentions=[list(item) for item in entry.mentions],
         explains=list(entry.explains),
+        asks=list(entry.asks),
         **{n: getattr(entry, n) for n in OPTIONAL_ENTRY_FIELDS},
     )
     return record

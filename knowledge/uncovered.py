@@ -46,6 +46,11 @@ def focus(text: str) -> str:
     return str((asked or sentences)[-1])
 
 
+def focus_uses(text: str, phrases: Iterable[str]) -> bool:
+    """Whether the question's focus uses any of these phrases, as whole words."""
+    return _contains(words(focus(text)), _phrases(phrases))
+
+
 def _contains(haystack: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
     for phrase in phrases:
         size = len(phrase)

@@ -300,3 +300,24 @@ def test_an_unsure_top_intent_backed_by_a_named_term_is_answered(service: Knowle
         intent="nlu_fallback", ranking=("ask_risk_stroke", "greet"), entity_phrases=("stroke",), text="stroke risk?"
     )
     assert answered(service.clarify(question)) == "risk_stroke"
+
+
+def test_the_family_entry_whose_words_the_question_uses_answers_it(service: KnowledgeService) -> None:
+    # "Who should she see?" classified as why-a-second-opinion is asking whom to see.
+    who = Question(intent="ask_second_opinion_why", text="my mum wants another opinion. who should she see?")
+    assert answered(service.for_intent(who)) == "second_opinion_who"
+    both = Question(intent="ask_second_opinion_why", text="who should i ask about the risks?")
+    assert answered(service.for_intent(both)) == "second_opinion_why"
+    # Unsure NLU settled by the named term is refined the same way.
+    unsure = Question(
+        intent="nlu_fallback",
+        ranking=["ask_second_opinion_why", "ask_making_a_decision"],
+        entity_phrases=("second opinion",),
+        text="second opinion to weigh up the pros and cons?",
+    )
+    assert answered(service.clarify(unsure)) == "second_opinion_risks"
+    # A specific entry whose own topic is named keeps the question.
+    stroke = Question(intent="ask_risk_stroke", entity_phrases=("stroke",), text="how likely is a stroke?")
+    assert answered(service.for_intent(stroke)) == "risk_stroke"
+    general = Question(intent="ask_risks", text="how likely is it that something goes wrong?")
+    assert answered(service.for_intent(general)) == "risk_frequency"
