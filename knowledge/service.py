@@ -227,7 +227,9 @@ class KnowledgeService:
         asked = content_words(question.text)
         for term in terms:
             if term.means and tuple(term.means) in items:
-                return self._readings(catalog, self._narrowed(catalog, term, question.text), context)
+                # "Meds to stop more fractures": a general word narrowed by what else the message says.
+                narrowed = [e for e in term.means if asked & self._vocabulary(catalog, e, True) - _general_words(term)]
+                return self._readings(catalog, narrowed if len(narrowed) == 1 else term.means, context)
         named = [e for e in listed if catalog.get(e).topic in topics]
         for with_answer in (False, True):
             if not named:
@@ -407,13 +409,6 @@ class KnowledgeService:
         head = entry.broader or entry.id
         asked = [e for e in catalog.entries if e.broader == head and e.asks and focus_uses(question.text, e.asks)]
         return asked[0] if len(asked) == 1 else entry
-
-    @classmethod
-    def _narrowed(cls, catalog: Catalog, general: Term, text: str) -> Sequence[str]:
-        """What a general word means ("meds to stop more fractures"), narrowed by the rest of the message."""
-        asked = content_words(text) - _general_words(general)
-        narrowed = [e for e in general.means if asked & cls._vocabulary(catalog, e, True)]
-        return narrowed if len(narrowed) == 1 else general.means
 
     @staticmethod
     def _vocabulary(catalog: Catalog, entry_id: str, with_answer: bool) -> set[str]:
