@@ -121,7 +121,7 @@ class LinearIntentVote(LogisticRegressionClassifier):
         return training_data
 
 
-def lemmas(message: Message, start: int = 0) -> str:
-    """The message's lemmas from character `start` on, lower case, as the featurizers see them."""
+def lemmas(message: Message) -> str:
+    """The message's lemmas, lower case, as the featurizers see them."""
     tokens: Sequence[Any] = message.get(TOKENS_NAMES[TEXT]) or ()
-    return " ".join(str(t.lemma).lower() for t in tokens if t.start >= start)
+    return " ".join(str(t.lemma).lower() for t in tokens)
