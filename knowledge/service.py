@@ -279,6 +279,10 @@ class KnowledgeService:
         named = {t.id for t in catalog.terms_in(question.entity_phrases)}
         asked = catalog.by_intent(question.intent or "")
         for topic in self._uncovered.topics:
+            about_term = last.topic in topic.follow_up_terms and not named - set(topic.follow_up_terms)
+            if about_term and topic.follow_up_cues and focus_uses(question.text, topic.follow_up_cues):
+                # "Side effects?" after the painkillers asks for the painkillers' side effects.
+                return NotCovered(topic)
             family = topic.follow_up_after
             if family is None:
                 continue

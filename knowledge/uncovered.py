@@ -72,6 +72,9 @@ class UncoveredTopic:
     # these terms this topic, and the terms.
     follow_up_after: str | None = None
     follow_up_terms: tuple[str, ...] = ()
+    # As a follow-up right after an answer about one of `follow_up_terms`: the words that make a
+    # question that names nothing else this topic ("side effects?" after the painkillers).
+    follow_up_cues: tuple[str, ...] = ()
     # Word patterns (regular expressions over the focus's written-out words) for questions whose
     # shape, not one phrase, shows the topic: "why does vertebroplasty cause infections?".
     patterns: tuple[re.Pattern[str], ...] = ()
@@ -134,6 +137,7 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
                 str((raw.get("follow_up") or {}).get("after") or "") or None,
                 tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
+                tuple(str(c) for c in (raw.get("follow_up") or {}).get("cues") or []),
                 tuple(_pattern(str(p), path) for p in raw.get("patterns") or []),
             )
         )

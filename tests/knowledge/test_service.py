@@ -161,6 +161,18 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     assert service.carried_over(leak, after_kyphoplasty, pointer=False, refers=True) is None
 
 
+def test_side_effects_asked_right_after_a_medicine_are_that_medicines_which_the_article_does_not_cover(
+    service: KnowledgeService,
+) -> None:
+    side_effects = Question(intent="ask_risks", text="what are the side effects?")
+    declined = service.carried_over(side_effects, Context(last_entry="alt_pain_medication"), pointer=False)
+    assert declined is not None and declined.topic is not None and declined.topic.id == "doses_drugs"
+    # After vertebroplasty itself, or naming vertebroplasty, they are its risks.
+    assert service.carried_over(side_effects, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
+    of_vp = Question(intent="ask_risks", text="side effects of vp?", entity_phrases=["vp"])
+    assert service.carried_over(of_vp, Context(last_entry="alt_pain_medication"), pointer=False) is None
+
+
 def test_a_question_naming_both_treatments_gets_their_comparison(service: KnowledgeService) -> None:
     question = Question(
         intent="ask_kyphoplasty",
