@@ -14,10 +14,11 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "heldout" / "questions.yml",
     *sorted((settings.REPO_ROOT / "tests" / "data" / "dev").glob("*questions*.yml")),
     settings.REPO_ROOT / "tests" / "data" / "dev" / "heldout_v1.yml",
-    # Blind for one run (issue 11), a development set since.
+    # Each blind for one run (issue 11), a development set since.
     settings.REPO_ROOT / "tests" / "data" / "blind" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind2" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind3" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind4" / "questions.yml",
 ]
 
 
