@@ -345,7 +345,10 @@ class KnowledgeService:
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             supported.add(hit.entry_id)
-        if top_two and top_two[0] is not None and top_two[0].id in supported:
+        # Unsure between an entry and "not about the article": a named term is no second opinion
+        # (nearly every message names vertebroplasty), so the likely entries are offered.
+        maybe_out_of_scope = OUT_OF_SCOPE_INTENT in question.ranking[:2]
+        if top_two and top_two[0] is not None and top_two[0].id in supported and not maybe_out_of_scope:
             return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
@@ -357,7 +360,7 @@ class KnowledgeService:
                 candidates.setdefault(entry.id, entry)
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
-        if len(candidates) == 1 and set(candidates) <= supported and OUT_OF_SCOPE_INTENT not in question.ranking[:2]:
+        if len(candidates) == 1 and set(candidates) <= supported and not maybe_out_of_scope:
             # The only likely entry, and the patient named its term: asking would offer one button.
             return self._answer(catalog, next(iter(candidates.values())), context)
         return Clarification(tuple(candidates.values())[:MAX_READINGS])

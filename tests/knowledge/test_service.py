@@ -333,3 +333,17 @@ def test_the_family_entry_whose_words_the_question_uses_answers_it(service: Know
     assert answered(service.for_intent(stroke)) == "risk_stroke"
     general = Question(intent="ask_risks", text="how likely is it that something goes wrong?")
     assert answered(service.for_intent(general)) == "risk_frequency"
+
+
+def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_it(service: KnowledgeService) -> None:
+    # "Can dogs have vertebroplasty?": unsure, and "not about the article" is a close second.
+    question = Question(
+        intent="nlu_fallback",
+        ranking=["ask_what_is_vertebroplasty", "out_of_scope", "ask_how_common"],
+        entity_phrases=("vertebroplasty",),
+        text="can dogs have vertebroplasty?",
+    )
+    assert isinstance(service.clarify(question), Clarification)
+    # With an entry second instead, the named term settles it as before.
+    settled = dataclasses.replace(question, ranking=["ask_what_is_vertebroplasty", "ask_how_common", "out_of_scope"])
+    assert answered(service.clarify(settled)) == "what_is_vertebroplasty"
