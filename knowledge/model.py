@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 TERM_LABELS = ("treatment", "complication", "study", "condition", "body_part")
 ASPECTS = ("cause",)
 WORRIES = ("risks", "effectiveness", "alternatives", "diagnosis", "recent_fracture")
-# What may matter most to a patient weighing the options (the question list's values step).
 # At most this many readings of one thing are offered as choices: the entries a general word
 # means, an ambiguous item of a list, the candidates of a clarifying question.
 MAX_READINGS = 3
+# What may matter most to a patient weighing the options (the question list's values step).
 PRIORITIES = ("quick_relief", "avoid_procedure_risks", "avoid_medicines", "unsure")
 
 

@@ -150,7 +150,7 @@ class KnowledgeService:
             narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
-        entry = self._what_is_asked(catalog, entry, question)
+        entry = self._what_is_asked(catalog, entry, question.text, named)
         compared = [c for t in named - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH in named and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
@@ -279,8 +279,8 @@ class KnowledgeService:
         named = {t.id for t in catalog.terms_in(question.entity_phrases)}
         asked = catalog.by_intent(question.intent or "")
         for topic in self._uncovered.topics:
-            about_term = last.topic in topic.follow_up_terms and not named - set(topic.follow_up_terms)
-            if about_term and topic.follow_up_cues and focus_uses(question.text, topic.follow_up_cues):
+            names_other = bool(named - set(topic.follow_up_terms))
+            if last.topic in topic.follow_up_terms and not names_other and topic.asked_as_follow_up(question.text):
                 # "Side effects?" after the painkillers asks for the painkillers' side effects.
                 return NotCovered(topic)
             family = topic.follow_up_after
@@ -293,7 +293,7 @@ class KnowledgeService:
             if pointer and in_family(last) and named & set(topic.follow_up_terms):
                 return NotCovered(topic)
             about_treatment = {last.topic, last.compares} & set(topic.follow_up_terms)
-            if about_treatment and refers and in_family(asked) and not named - set(topic.follow_up_terms):
+            if about_treatment and refers and in_family(asked) and not names_other:
                 return NotCovered(topic)
         return None
 
@@ -341,7 +341,8 @@ class KnowledgeService:
         catalog = self.catalog()
         ranked = [catalog.by_intent(i) for i in question.ranking]
         top_two = ranked[:2]
-        supported = {e.id for t in catalog.terms_in(question.entity_phrases) if (e := catalog.by_topic(t.id))}
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        supported = {e.id for t in named if (e := catalog.by_topic(t))}
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             supported.add(hit.entry_id)
@@ -349,11 +350,11 @@ class KnowledgeService:
         # (nearly every message names vertebroplasty), so the likely entries are offered.
         maybe_out_of_scope = OUT_OF_SCOPE_INTENT in question.ranking[:2]
         if top_two and top_two[0] is not None and top_two[0].id in supported and not maybe_out_of_scope:
-            return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question), context)
+            return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:
-                return self._answer(catalog, self._what_is_asked(catalog, backed[0], question), context)
+                return self._answer(catalog, self._what_is_asked(catalog, backed[0], question.text, named), context)
         candidates: dict[str, Entry] = {}
         for entry in ranked[:MAX_READINGS]:
             if entry is not None:
@@ -404,17 +405,18 @@ class KnowledgeService:
         return [item for item in mentions if all(catalog.has(e) for e in item)]
 
     @staticmethod
-    def _what_is_asked(catalog: Catalog, entry: Entry, question: Question) -> Entry:
+    def _what_is_asked(catalog: Catalog, entry: Entry, text: str, named: set[str]) -> Entry:
         """The entry of the family (those sharing a broader entry, and it) whose `asks` the focus uses.
 
         "Who should she see?" put to the why-a-second-opinion intent is asking whom to see; the
         entry is kept when none, or more than one, is asked for, and when it is a specific entry
         whose own topic the question names ("how likely is a stroke?" stays with the stroke).
+        `named` holds the ids of the terms the question names.
         """
-        if entry.broader and entry.topic in {t.id for t in catalog.terms_in(question.entity_phrases)}:
+        if entry.broader and entry.topic in named:
             return entry
         head = entry.broader or entry.id
-        asked = [e for e in catalog.entries if e.broader == head and e.asks and focus_uses(question.text, e.asks)]
+        asked = [e for e in catalog.entries if e.broader == head and e.asks and focus_uses(text, e.asks)]
         return asked[0] if len(asked) == 1 else entry
 
     @staticmethod

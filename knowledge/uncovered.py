@@ -74,7 +74,7 @@ class UncoveredTopic:
     follow_up_terms: tuple[str, ...] = ()
     # As a follow-up right after an answer about one of `follow_up_terms`: the words that make a
     # question that names nothing else this topic ("side effects?" after the painkillers).
-    follow_up_cues: tuple[str, ...] = ()
+    follow_up_cues: tuple[tuple[str, ...], ...] = ()
     # Word patterns (regular expressions over the focus's written-out words) for questions whose
     # shape, not one phrase, shows the topic: "why does vertebroplasty cause infections?".
     patterns: tuple[re.Pattern[str], ...] = ()
@@ -83,6 +83,10 @@ class UncoveredTopic:
         """Whether these words (a question's focus) show this topic."""
         joined = " ".join(found)
         return _contains(found, self.cues) or any(p.search(joined) for p in self.patterns)
+
+    def asked_as_follow_up(self, text: str) -> bool:
+        """Whether the question's focus uses this topic's follow-up cues."""
+        return _contains(words(focus(text)), self.follow_up_cues)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
                 str((raw.get("follow_up") or {}).get("after") or "") or None,
                 tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
-                tuple(str(c) for c in (raw.get("follow_up") or {}).get("cues") or []),
+                _phrases((raw.get("follow_up") or {}).get("cues") or []),
                 tuple(_pattern(str(p), path) for p in raw.get("patterns") or []),
             )
         )
