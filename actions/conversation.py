@@ -27,13 +27,25 @@ _PLACE = re.compile(
     rf"|^\W*(?:and|ok|okay|so)?\W*(?:{_ORDINAL}|[1-6])\W*(?:one|please|pls)?\W*$",
     re.IGNORECASE,
 )
+# "The first one you mentioned, what is that?": a place named as something said may come in a longer message.
+_SAID = re.compile(
+    rf"\b{_ORDINAL}\s+(?:[a-z]+\s+)?(?:you|it|they|the article)\s+(?:mentioned|listed|said|named|gave|talked about)\b", re.I
+)
 # "And the other study?", "the other one": the item named beside the last answer.
 _OTHER = re.compile(r"\b(?:the|that)\s+other\b|\banother\s+one\b", re.IGNORECASE)
 # "Which one came first?", "the newer one": a place in a list named in date order.
-_EARLIEST = re.compile(r"\b(?:came|come|was|were|published|done)\s+first\b|\b(?:older|oldest|earlier|earliest)\b", re.I)
+_EARLIEST = re.compile(
+    r"\b(?:came|come|was|were|published|done)\s+first\b|\b(?:older|oldest|earlier|earliest)\b"
+    r"|\bthe (?:one|study|trial|review) before\b|\bthe previous (?:one|study|trial|review)\b",
+    re.I,
+)
 _LATEST = re.compile(r"\b(?:newer|newest|more recent|most recent|latest|later one|came (?:second|later|after))\b", re.I)
 # "Does vertebroplasty do that too?": the same question about the other treatment.
-_SAME = re.compile(r"\b(?:as well|too|also|same|either|true (?:of|for)|like that)\b", re.I)
+_SAME = re.compile(
+    r"\b(?:as well|too|also|same|either|true (?:of|for)|like that)\b"
+    r"|\b(?:doesn'?t|does not|don'?t|do not|isn'?t|is not|won'?t|will not)\s+(?:do|have|cause|need|use|get)\s+(?:that|this|it|them|those)\b",
+    re.I,
+)
 # "Why does that happen?": a short message about what the last answer said.
 _BACK = re.compile(r"\b(?:that|it|this|those|these|one|there)\b", re.I)
 # "And the pills?", "what about the serious ones", "the lungs one": a message shaped as a pointer
@@ -108,7 +120,8 @@ def _short(text: str) -> bool:
 
 def place_reference(text: str) -> int | None:
     """The item a short message points at by its place ("tell me about the second one"), if it does."""
-    if not _short(text) or not _PLACE.search(text):
+    said = len(text.split()) <= MAX_SAME_WORDS and bool(_SAID.search(text))
+    if not said and not (_short(text) and _PLACE.search(text)):
         return None
     return chosen_number(text)
 

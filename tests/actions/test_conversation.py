@@ -7,12 +7,14 @@ from typing import Any
 import pytest
 
 from actions.conversation import (
+    asks_if_same,
     chosen_number,
     context_from,
     pending_safety_check,
     place_reference,
     question_from,
     refers_to_other,
+    time_reference,
 )
 from knowledge.service import LAST
 
@@ -45,6 +47,9 @@ def test_a_typed_choice_is_read_as_one_number(text: str, number: int | None) -> 
         ("which one came first?", None),
         ("is a second opinion worth it?", None),
         ("I had my first fracture two years ago and now the doctor wants to do it on the second one", None),
+        # A place named as something said may come in a longer message.
+        ("the first one you mentioned, what is that exactly", 1),
+        ("can you say more about the second thing you listed there", 2),
     ],
 )
 def test_only_a_short_message_pointing_at_a_place_is_a_reference(text: str, place: int | None) -> None:
@@ -104,3 +109,31 @@ def test_no_one_tap_question_is_pending_after_another_reply() -> None:
     events.insert(5, {"event": "bot", "text": "an answer", "data": {}})
     assert pending_safety_check(events) is None
     assert pending_safety_check(check_events()[:1]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("which one came first?", 1),
+        ("and the one before it?", 1),
+        ("what about the previous study", 1),
+        ("and the newer one?", LAST),
+        ("I had one before", None),
+        ("is it safe?", None),
+    ],
+)
+def test_a_short_message_can_point_at_a_place_by_date(text: str, place: int | None) -> None:
+    assert time_reference(text) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("is that true of vertebroplasty as well?", True),
+        ("and vertebroplasty doesn't do that?", True),
+        ("why does the pain not go away", False),
+        ("what are the risks?", False),
+    ],
+)
+def test_asking_whether_the_other_treatment_does_the_same(text: str, same: bool) -> None:
+    assert asks_if_same(text) == same
