@@ -53,6 +53,9 @@ DEV_SETS = [
         ("is my gran too old for it at 97?", "age_limits"),
         ("what are the signs of an infection afterwards?", "warning_signs"),
         ("if the cement got out what would the doctors do", "treating_problems"),
+        ("how many people took part in the 2009 review?", "study_details"),
+        ("is HRT safe?", "doses_drugs"),
+        ("what are the risks of opioids for an old man", "doses_drugs"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
@@ -130,6 +133,8 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         ("how does vertebroplasty work?", None),
         ("what is the treatment for a compression fracture?", None),
         ("why do people get vertebroplasty?", None),
+        ("how many people get complications?", None),
+        ("are there risks with vertebroplasty?", None),
     ],
 )
 def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
