@@ -39,8 +39,8 @@ class Entry:
     explains: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     # Words that show a question asks what this entry answers rather than its family's other
-    # entries ("who" for whom to ask for a second opinion): among the entries sharing a broader
-    # entry, the one whose words a question's focus uses answers it.
+    # entries ("who" for whom to ask for a second opinion): among a broader entry and the entries
+    # it is broader than, the one whose words a question's focus uses answers it.
     asks: tuple[str, ...] = ()
 
 

@@ -406,7 +406,7 @@ class KnowledgeService:
 
     @staticmethod
     def _what_is_asked(catalog: Catalog, entry: Entry, text: str, named: set[str]) -> Entry:
-        """The entry of the family (those sharing a broader entry, and it) whose `asks` the focus uses.
+        """The entry of the family (a broader entry and those it is broader than) whose `asks` the focus uses.
 
         "Who should she see?" put to the why-a-second-opinion intent is asking whom to see; the
         entry is kept when none, or more than one, is asked for, and when it is a specific entry
@@ -416,7 +416,7 @@ class KnowledgeService:
         if entry.broader and entry.topic in named:
             return entry
         head = entry.broader or entry.id
-        asked = [e for e in catalog.entries if e.broader == head and e.asks and focus_uses(text, e.asks)]
+        asked = [e for e in catalog.entries if head in (e.id, e.broader) and e.asks and focus_uses(text, e.asks)]
         return asked[0] if len(asked) == 1 else entry
 
     @staticmethod

@@ -230,8 +230,11 @@ def check_source(
     for field_name in ("intent", "topic", "compares"):
         values = [getattr(e, field_name) for e in source.entries if getattr(e, field_name)]
         problems += [f"{field_name} {v!r} is used by more than one entry" for v, n in Counter(values).items() if n > 1]
+    heads = {e.broader for e in source.entries if e.broader}
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
+        if entry.asks and not entry.broader and entry.id not in heads:
+            problems.append(f"{entry.id}: has asks but no family: asks choose between an entry and those it is broader than")
         problems += [f"{entry.id}: {p}" for p in _faithfulness_problems(entry, context)]
     problems += _term_problems(source.terms)
     for term in source.terms:
@@ -297,8 +300,6 @@ def _entry_problems(entry: Entry, ids: set[str], term_ids: set[str], sections: s
     problems += [
         f"explains {a!r}, which is not one of {', '.join(ASPECTS)}" for a in entry.explains if a not in ASPECTS
     ]
-    if entry.asks and not entry.broader:
-        problems.append("has asks but no broader entry: asks choose between entries sharing one")
     problems += [f"asks {a!r} uses ';'" for a in entry.asks if ";" in a]
     if entry.broader and entry.broader not in ids:
         problems.append(f"broader id {entry.broader!r} does not exist")

@@ -333,6 +333,11 @@ def test_the_family_entry_whose_words_the_question_uses_answers_it(service: Know
     assert answered(service.for_intent(stroke)) == "risk_stroke"
     general = Question(intent="ask_risks", text="how likely is it that something goes wrong?")
     assert answered(service.for_intent(general)) == "risk_frequency"
+    # The broader entry has words of its own: choices not heard of yet are why to ask someone else.
+    why = Question(
+        intent="ask_second_opinion_risks", text="could a second opinion show me treatment choices i have not heard of?"
+    )
+    assert answered(service.for_intent(why)) == "second_opinion_why"
 
 
 def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_it(service: KnowledgeService) -> None:
