@@ -178,7 +178,8 @@ def test_every_development_report_gets_a_safety_reply(detector: RedFlagDetector)
 
 def test_no_development_control_alarms_and_few_get_the_question(detector: RedFlagDetector) -> None:
     decisions = [(c["text"], detector.screen(c["text"]).decision) for c in DEV["controls"]]
-    assert [t for t, d in decisions if d == ESCALATE] == []
+    assert [t for t, d in decisions if d == ESCALATE and t not in KNOWN_ALARMS] == []
+    assert all(detector.screen(t).decision == ESCALATE for t in KNOWN_ALARMS)
     assert sum(d == CHECK for _, d in decisions) <= 0.03 * len(decisions)
 
 
@@ -235,9 +236,21 @@ def test_the_urgent_reply_names_the_care_team_with_the_clinics_contact_only_when
 QUESTION_SETS = [
     Path(__file__).parents[2] / "data" / "heldout" / "questions.yml",
     *sorted((Path(__file__).parents[2] / "data" / "dev").glob("*.yml")),
-    # Blind for one run (issue 11), development sets since.
-    *(Path(__file__).parents[2] / "data" / "blind" / f"{name}.yml" for name in ("questions", "conversations")),
+    # Blind for one run (issue 11), development sets since: blind set 1's conversations, and the
+    # questions of blind sets 1 and 2, NLU training data since.
+    Path(__file__).parents[2] / "data" / "blind" / "conversations.yml",
+    Path(__file__).parents[3] / "data" / "nlu" / "independent_writers.yml",
 ]
+
+
+# Questions that alarm on purpose: "dad is very confused" is a stroke sign to the safety officer's
+# rules even when the story goes on to a question ("...and Dad is very confused. What actually is
+# it?"); a false alarm is the safer error, and the rules change only with the officer's sign-off.
+KNOWN_ALARMS = {
+    "My 79-year-old father has been in agony since he slipped on the stairs in October. The specialist has now "
+    "suggested something called percutaneous vertebroplasty and Dad is very confused. What actually is it?",
+    "My dad is 91 and gets very confused after being put under. Will they knock him out for the cement procedure?",
+}
 
 
 def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about(detector: RedFlagDetector) -> None:
@@ -247,6 +260,8 @@ def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about
         texts += [q["text"] for q in data.get("questions") or []]
         texts += [m if isinstance(m, str) else m["text"] for m in data.get("out_of_scope") or []]
         texts += [t["text"] for c in data.get("conversations") or [] for t in c["turns"]]
+        texts += [line.strip().removeprefix("- ") for b in data.get("nlu") or [] for line in b["examples"].splitlines()]
     decisions = [(t, detector.screen(t).decision) for t in texts]
-    assert [t for t, d in decisions if d == ESCALATE] == []
+    assert [t for t, d in decisions if d == ESCALATE and t not in KNOWN_ALARMS] == []
+    assert all(detector.screen(t).decision == ESCALATE for t in KNOWN_ALARMS)
     assert sum(d == CHECK for _, d in decisions) <= 0.03 * len(decisions)
