@@ -76,6 +76,8 @@ def clarification_messages(clarification: Clarification, channel: str) -> list[M
     """Offer the likely questions, or the main topics when there is no likely question."""
     if not clarification.candidates:
         return [{"response": names.UTTER_CLARIFY_TOPICS}]
+    if clarification.maybe_not_covered:
+        return _choices(names.UTTER_CLARIFY_MAYBE_NOT_COVERED, clarification.candidates, channel)
     return _choices(names.UTTER_CLARIFY, clarification.candidates, channel)
 
 

@@ -76,9 +76,14 @@ class Answer:
 
 @dataclass(frozen=True)
 class Clarification:
-    """No single entry fits: the most likely entries to offer (possibly none)."""
+    """No single entry fits: the most likely entries to offer (possibly none).
+
+    `maybe_not_covered`: "not about the article" was one of the likeliest readings, so the
+    reply says the article may not cover the question.
+    """
 
     candidates: tuple[Entry, ...]
+    maybe_not_covered: bool = False
 
 
 @dataclass(frozen=True)
@@ -346,10 +351,15 @@ class KnowledgeService:
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             supported.add(hit.entry_id)
-        # Unsure between an entry and "not about the article": a named term is no second opinion
-        # (nearly every message names vertebroplasty), so the likely entries are offered.
+        # Unsure between an entry and "not about the article": vertebroplasty named is no second
+        # opinion (nearly every message names it), nor a lexical hit; a more specific term the
+        # entry is about is ("can leaked cement cause anything serious?").
         maybe_out_of_scope = OUT_OF_SCOPE_INTENT in question.ranking[:2]
-        if top_two and top_two[0] is not None and top_two[0].id in supported and not maybe_out_of_scope:
+        if maybe_out_of_scope:
+            likely = next((e for e in top_two if e is not None), None)
+            if likely is not None and likely.topic in named - {COMPARED_WITH}:
+                return self._answer(catalog, likely, context)
+        elif top_two and top_two[0] is not None and top_two[0].id in supported:
             return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
@@ -364,7 +374,7 @@ class KnowledgeService:
         if len(candidates) == 1 and set(candidates) <= supported and not maybe_out_of_scope:
             # The only likely entry, and the patient named its term: asking would offer one button.
             return self._answer(catalog, next(iter(candidates.values())), context)
-        return Clarification(tuple(candidates.values())[:MAX_READINGS])
+        return Clarification(tuple(candidates.values())[:MAX_READINGS], maybe_not_covered=maybe_out_of_scope)
 
     def visit_questions(self, worry: str, recent_fracture: bool | None) -> tuple[VisitQuestion, ...]:
         """Questions to take to a doctor, for one worry ("all" for every one), in the curators' order.

@@ -234,7 +234,9 @@ def check_source(
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
         if entry.asks and not entry.broader and entry.id not in heads:
-            problems.append(f"{entry.id}: has asks but no family: asks choose between an entry and those it is broader than")
+            problems.append(
+                f"{entry.id}: has asks but no family: asks choose between an entry and those it is broader than"
+            )
         problems += [f"{entry.id}: {p}" for p in _faithfulness_problems(entry, context)]
     problems += _term_problems(source.terms)
     for term in source.terms:

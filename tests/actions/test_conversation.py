@@ -74,6 +74,25 @@ def test_the_fallback_intent_is_left_out_of_the_ranking() -> None:
     assert question.entity_phrases == ["stroke"]
 
 
+@pytest.mark.parametrize(
+    ("second", "intent"),
+    [(0.29, "nlu_fallback"), (0.17, "nlu_fallback"), (0.1, "out_of_scope")],
+)
+def test_not_about_the_article_barely_ahead_of_a_question_is_unsure(second: float, intent: str) -> None:
+    message = {
+        "intent": {"name": "out_of_scope", "confidence": 0.34},
+        "intent_ranking": [
+            {"name": "out_of_scope", "confidence": 0.34},
+            {"name": "ask_risks", "confidence": second},
+            {"name": "ask_what_is_vertebroplasty", "confidence": 0.05},
+        ],
+        "text": "What are the hazards of having a vertebroplasty done?",
+    }
+    question = question_from(message)
+    assert question.intent == intent
+    assert question.ranking == ["out_of_scope", "ask_risks", "ask_what_is_vertebroplasty"]
+
+
 def test_missing_slots_read_as_an_empty_context() -> None:
     context = context_from({"last_entry": None, "shown_entries": None})
     assert (context.last_entry, context.shown, context.offered) == (None, (), ())

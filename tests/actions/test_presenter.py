@@ -50,6 +50,13 @@ def test_clarifying_without_candidates_offers_the_topics() -> None:
     assert clarification_messages(Clarification(()), "rest") == [{"response": "utter_clarify_topics"}]
 
 
+def test_clarifying_what_the_article_may_not_cover_says_so(service: KnowledgeService) -> None:
+    entries = (service.catalog().get("risks_overview"), service.catalog().get("what_is_vertebroplasty"))
+    (message,) = clarification_messages(Clarification(entries, maybe_not_covered=True), "rest")
+    assert message["response"] == "utter_clarify_maybe_not_covered"
+    assert [b["payload"] for b in message["buttons"]] == ["/ask_risks", "/ask_what_is_vertebroplasty"]
+
+
 def test_clarifying_on_sms_numbers_the_choices(service: KnowledgeService) -> None:
     entries = (service.catalog().get("risk_stroke"), service.catalog().get("risk_bleeding"))
     (message,) = clarification_messages(Clarification(entries), "twilio")

@@ -348,7 +348,31 @@ def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_i
         entity_phrases=("vertebroplasty",),
         text="can dogs have vertebroplasty?",
     )
-    assert isinstance(service.clarify(question), Clarification)
+    unsure = service.clarify(question)
+    assert isinstance(unsure, Clarification) and unsure.maybe_not_covered
+    assert [e.id for e in unsure.candidates][:2] == ["what_is_vertebroplasty", "risk_frequency"]
+    # A more specific term than vertebroplasty, naming what the likely entry is about, settles it.
+    kp = Question(
+        intent="nlu_fallback",
+        ranking=["out_of_scope", "ask_kyphoplasty", "ask_what_is_vertebroplasty"],
+        entity_phrases=("kp", "vertebroplasty"),
+        text="whats kp, the doc scribbled it on my notes next to vertebroplasty",
+    )
+    assert answered(service.clarify(kp)) == "alt_kyphoplasty"
     # With an entry second instead, the named term settles it as before.
     settled = dataclasses.replace(question, ranking=["ask_what_is_vertebroplasty", "ask_how_common", "out_of_scope"])
     assert answered(service.clarify(settled)) == "what_is_vertebroplasty"
+
+
+def test_research_asked_right_after_another_treatment_is_that_treatments_which_the_article_does_not_report(
+    service: KnowledgeService,
+) -> None:
+    research = Question(intent="ask_evidence", text="is there any research showing it works?")
+    declined = service.carried_over(research, Context(last_entry="alt_physical_therapy"), pointer=False)
+    assert declined is not None and declined.topic is not None and declined.topic.id == "other_treatments_details"
+    # After vertebroplasty's own answers, or naming vertebroplasty, it is the article's research.
+    assert service.carried_over(research, Context(last_entry="limitations"), pointer=False) is None
+    of_vp = Question(
+        intent="ask_evidence", text="and the research on vertebroplasty?", entity_phrases=["vertebroplasty"]
+    )
+    assert service.carried_over(of_vp, Context(last_entry="alt_physical_therapy"), pointer=False) is None
