@@ -156,9 +156,14 @@ class KnowledgeService:
         if len(narrower) == 1:
             entry = narrower[0]
         entry = self._what_is_asked(catalog, entry, question.text, named)
-        compared = [c for t in named - {COMPARED_WITH} if (c := catalog.by_compares(t))]
-        if COMPARED_WITH in named and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
-            # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
+        # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
+        # Only the focus counts: "They offered vertebroplasty or kyphoplasty. What is kyphoplasty?"
+        # asks about kyphoplasty.
+        in_focus = {
+            t.id for t in catalog.terms_in([p for p in question.entity_phrases if focus_uses(question.text, [p])])
+        }
+        compared = [c for t in in_focus - {COMPARED_WITH} if (c := catalog.by_compares(t))]
+        if COMPARED_WITH in in_focus and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             entry = compared[0]
         return self._answer(catalog, entry, context)
 

@@ -182,6 +182,13 @@ def test_a_question_naming_both_treatments_gets_their_comparison(service: Knowle
     assert answered(service.for_intent(question)) == "compare_kyphoplasty"
     risks = Question(intent="ask_risks", entity_phrases=["kyphoplasty", "vertebroplasty"], text="risks?")
     assert answered(service.for_intent(risks)) == "risks_overview"
+    # Both named in the story before the question, only one in the question: that one's entry.
+    story = Question(
+        intent="ask_kyphoplasty",
+        entity_phrases=["vertebroplasty", "kyphoplasty", "kyphoplasty"],
+        text="They said I could have vertebroplasty or kyphoplasty. What exactly is kyphoplasty?",
+    )
+    assert answered(service.for_intent(story)) == "alt_kyphoplasty"
 
 
 def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:
