@@ -293,12 +293,12 @@ class KnowledgeService:
             if last.topic in topic.follow_up_terms and not names_other and topic.asked_as_follow_up(question.text):
                 # "Side effects?" after the painkillers asks for the painkillers' side effects.
                 return NotCovered(topic)
-            family = topic.follow_up_after
-            if family is None:
+            families = topic.follow_up_after
+            if not families:
                 continue
 
-            def in_family(entry: Entry | None, family: str = family) -> bool:
-                return entry is not None and family in (entry.id, entry.broader)
+            def in_family(entry: Entry | None, families: tuple[str, ...] = families) -> bool:
+                return entry is not None and bool({entry.id, entry.broader} & set(families))
 
             if pointer and in_family(last) and named & set(topic.follow_up_terms):
                 return NotCovered(topic)

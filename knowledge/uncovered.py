@@ -68,9 +68,9 @@ class UncoveredTopic:
     cues: tuple[tuple[str, ...], ...]
     # The aspect an entry can explain that answers this topic after all ("cause"), if any.
     answered_by: str | None = None
-    # As a follow-up: the entry whose answers (it and those under it) make a question about
+    # As a follow-up: the entries whose answers (each and those under it) make a question about
     # these terms this topic, and the terms.
-    follow_up_after: str | None = None
+    follow_up_after: tuple[str, ...] = ()
     follow_up_terms: tuple[str, ...] = ()
     # As a follow-up right after an answer about one of `follow_up_terms`: the words that make a
     # question that names nothing else this topic ("side effects?" after the painkillers).
@@ -139,7 +139,7 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
                 " ".join(str(raw["name"]).split()),
                 _phrases(raw["cues"]),
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
-                str((raw.get("follow_up") or {}).get("after") or "") or None,
+                _names((raw.get("follow_up") or {}).get("after")),
                 tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
                 _phrases((raw.get("follow_up") or {}).get("cues") or []),
                 tuple(_pattern(str(p), path) for p in raw.get("patterns") or []),
@@ -147,6 +147,13 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
         )
     instructions = (doc.get("instructions") or {}).get("cues") or []
     return Uncovered(tuple(topics), _phrases(instructions))
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """One name or a list of names, as a tuple."""
+    if not value:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
 @cache

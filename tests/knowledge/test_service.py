@@ -157,6 +157,10 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     # A question of its own, pointing back at nothing, is about vertebroplasty.
     risks = Question(intent="ask_risks", text="what are the risks?")
     assert service.carried_over(risks, after_kyphoplasty, pointer=False, refers=False) is None
+    # After the research, "and for kyphoplasty?" asks for kyphoplasty's studies.
+    after_study = Context(last_entry="evidence_nejm_2009")
+    studies = service.carried_over(kyphoplasty, after_study, pointer=True)
+    assert studies is not None and studies.topic is not None and studies.topic.id == "other_treatments_details"
     leak = Question(intent="ask_risk_cement_leakage", text="can it leak?", entity_phrases=["cement leak"])
     assert service.carried_over(leak, after_kyphoplasty, pointer=False, refers=True) is None
 

@@ -56,6 +56,9 @@ DEV_SETS = [
         ("how many people took part in the 2009 review?", "study_details"),
         ("is HRT safe?", "doses_drugs"),
         ("what are the risks of opioids for an old man", "doses_drugs"),
+        ("what are the side effects of alendronate", "doses_drugs"),
+        ("can I sue the hospital if it goes wrong", "legal"),
+        ("is osteoporosis hereditary?", "osteoporosis"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
@@ -154,6 +157,11 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         ("why do people get vertebroplasty?", None),
         ("how many people get complications?", None),
         ("are there risks with vertebroplasty?", None),
+        ("can nerve damage from vertebroplasty be fixed", "treating_problems"),
+        ("how do they treat a cement leak", "treating_problems"),
+        ("can a compression fracture be treated without surgery?", None),
+        ("are nsaids or opioids better for my dad's back fracture", None),
+        ("is alendronate better than zoledronic acid", "doses_drugs"),
     ],
 )
 def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
