@@ -17,6 +17,8 @@ DEV_SETS = [
     # Each blind for one run (issue 11), a development set since.
     settings.REPO_ROOT / "tests" / "data" / "blind3" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind4" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind5" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind6" / "questions.yml",
     # Blind sets 1 and 2, training data since: questions written by people who never saw the cues.
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers.yml",
 ]
