@@ -49,7 +49,7 @@ _SAME = re.compile(
     re.I,
 )
 # "Why does that happen?": a short message about what the last answer said.
-_BACK = re.compile(r"\b(?:that|it|this|those|these|one|there)\b", re.I)
+_BACK = re.compile(r"\b(?:that|it|its|this|those|these|one|there)\b", re.I)
 # "And the pills?", "what about the serious ones", "the lungs one": a message shaped as a pointer
 # to something said, not a question of its own ("and will it fix the osteoporosis?").
 _POINTER = re.compile(

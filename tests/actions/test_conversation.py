@@ -13,6 +13,7 @@ from actions.conversation import (
     pending_safety_check,
     place_reference,
     question_from,
+    refers_back,
     refers_to_other,
     time_reference,
 )
@@ -156,3 +157,8 @@ def test_a_short_message_can_point_at_a_place_by_date(text: str, place: int | No
 )
 def test_asking_whether_the_other_treatment_does_the_same(text: str, same: bool) -> None:
     assert asks_if_same(text) == same
+
+
+def test_its_points_back_at_what_was_just_said() -> None:
+    assert refers_back("what are its risks")
+    assert not refers_back("what are the risks")

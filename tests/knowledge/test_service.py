@@ -150,6 +150,9 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     kyphoplasty = Question(intent="ask_kyphoplasty", text="and for kyphoplasty?", entity_phrases=["kyphoplasty"])
     declined = service.carried_over(kyphoplasty, after_stroke, pointer=True)
     assert declined is not None and declined.topic is not None and declined.topic.id == "other_treatments_details"
+    its_risks = Question(intent="ask_risks", text="what are its risks")
+    after_comparison = Context(last_entry="compare_kyphoplasty")
+    assert service.carried_over(its_risks, after_comparison, pointer=False, refers=True) is not None
     dangerous = Question(intent="ask_risks", text="is it dangerous?")
     after_kyphoplasty = Context(last_entry="alt_kyphoplasty")
     assert service.carried_over(dangerous, after_kyphoplasty, pointer=False, refers=True) is not None

@@ -61,6 +61,9 @@ DEV_SETS = [
         ("what are the side effects of alendronate", "doses_drugs"),
         ("can I sue the hospital if it goes wrong", "legal"),
         ("is osteoporosis hereditary?", "osteoporosis"),
+        ("is vertebroplasty still done in australia?", "availability"),
+        ("what complications can balloon kyphoplasty cause", "other_treatments_details"),
+        ("what exactly did the sham procedure involve?", "study_details"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
