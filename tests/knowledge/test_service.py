@@ -168,18 +168,6 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     assert service.carried_over(leak, after_kyphoplasty, pointer=False, refers=True) is None
 
 
-def test_side_effects_asked_right_after_a_medicine_are_that_medicines_which_the_article_does_not_cover(
-    service: KnowledgeService,
-) -> None:
-    side_effects = Question(intent="ask_risks", text="what are the side effects?")
-    declined = service.carried_over(side_effects, Context(last_entry="alt_pain_medication"), pointer=False)
-    assert declined is not None and declined.topic is not None and declined.topic.id == "doses_drugs"
-    # After vertebroplasty itself, or naming vertebroplasty, they are its risks.
-    assert service.carried_over(side_effects, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
-    of_vp = Question(intent="ask_risks", text="side effects of vp?", entity_phrases=["vp"])
-    assert service.carried_over(of_vp, Context(last_entry="alt_pain_medication"), pointer=False) is None
-
-
 def test_a_question_naming_both_treatments_gets_their_comparison(service: KnowledgeService) -> None:
     question = Question(
         intent="ask_kyphoplasty",
@@ -378,15 +366,28 @@ def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_i
     assert answered(service.clarify(settled)) == "what_is_vertebroplasty"
 
 
-def test_research_asked_right_after_another_treatment_is_that_treatments_which_the_article_does_not_report(
-    service: KnowledgeService,
+@pytest.mark.parametrize(
+    ("intent", "text", "after", "topic", "of_vp"),
+    [
+        # "Side effects?" right after a medicine are the medicine's.
+        ("ask_risks", "what are the side effects?", "alt_pain_medication", "doses_drugs", "side effects of vp?"),
+        # Research right after physiotherapy is its studies; the article reports vertebroplasty's only.
+        (
+            "ask_evidence",
+            "is there any research showing it works?",
+            "alt_physical_therapy",
+            "other_treatments_details",
+            "and the research on vp?",
+        ),
+    ],
+)
+def test_a_question_right_after_another_treatment_is_about_it_which_the_article_does_not_cover(
+    service: KnowledgeService, intent: str, text: str, after: str, topic: str, of_vp: str
 ) -> None:
-    research = Question(intent="ask_evidence", text="is there any research showing it works?")
-    declined = service.carried_over(research, Context(last_entry="alt_physical_therapy"), pointer=False)
-    assert declined is not None and declined.topic is not None and declined.topic.id == "other_treatments_details"
-    # After vertebroplasty's own answers, or naming vertebroplasty, it is the article's research.
-    assert service.carried_over(research, Context(last_entry="limitations"), pointer=False) is None
-    of_vp = Question(
-        intent="ask_evidence", text="and the research on vertebroplasty?", entity_phrases=["vertebroplasty"]
-    )
-    assert service.carried_over(of_vp, Context(last_entry="alt_physical_therapy"), pointer=False) is None
+    question = Question(intent=intent, text=text)
+    declined = service.carried_over(question, Context(last_entry=after), pointer=False)
+    assert declined is not None and declined.topic is not None and declined.topic.id == topic
+    # After vertebroplasty's own answers, or naming vertebroplasty, the question is about vertebroplasty.
+    assert service.carried_over(question, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
+    naming = Question(intent=intent, text=of_vp, entity_phrases=["vp"])
+    assert service.carried_over(naming, Context(last_entry=after), pointer=False) is None
