@@ -10,7 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.model import MAX_READINGS, WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
-from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus_uses
+from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus_uses, phrases_in_focus
 
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
@@ -159,9 +159,7 @@ class KnowledgeService:
         # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
         # Only the focus counts: "They offered vertebroplasty or kyphoplasty. What is kyphoplasty?"
         # asks about kyphoplasty.
-        in_focus = {
-            t.id for t in catalog.terms_in([p for p in question.entity_phrases if focus_uses(question.text, [p])])
-        }
+        in_focus = {t.id for t in catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))}
         compared = [c for t in in_focus - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH in in_focus and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             entry = compared[0]

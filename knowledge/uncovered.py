@@ -51,6 +51,12 @@ def focus_uses(text: str, phrases: Iterable[str]) -> bool:
     return _contains(words(focus(text)), _phrases(phrases))
 
 
+def phrases_in_focus(text: str, phrases: Iterable[str]) -> list[str]:
+    """The phrases the question's focus uses, as whole words, in their order."""
+    focused = words(focus(text))
+    return [phrase for phrase in phrases if _contains(focused, _phrases([phrase]))]
+
+
 def _contains(haystack: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
     for phrase in phrases:
         size = len(phrase)
