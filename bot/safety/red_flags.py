@@ -139,6 +139,7 @@ class _Cues:
     question_openers: frozenset[str]
     references: frozenset[str] = frozenset()
     pointers: frozenset[str] = frozenset()
+    topic_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> _Cues:
@@ -158,6 +159,7 @@ class _Cues:
             question_openers=words("question_openers"),
             references=words("references"),
             pointers=words("pointers"),
+            topic_nouns=words("topic_nouns"),
         )
 
 
@@ -237,6 +239,15 @@ class RedFlagRules:
             and (words[end] in cues.references)
         ):
             return ASKED  # "the stroke one": a topic the conversation named, not a symptom
+        clause = words[c_start:c_end]
+        anchors = phrase["report_anchors"]
+        if (
+            words[end : end + 1]
+            and words[end] in cues.topic_nouns
+            and not _find(clause, anchors)
+            and not _find(clause, phrase["now_words"])
+        ):
+            return ASKED  # "stroke risk vertebroplasty": the symptom names a kind of risk
         if (
             s_end - s_start <= MAX_POINTER_WORDS
             and start > s_start
@@ -244,7 +255,6 @@ class RedFlagRules:
             and not any(w in cues.question_anchors for w in words[s_start:s_end])
         ):
             return ASKED  # "and bleeding?", "the stroke": a follow-up naming a topic, not a report
-        clause = words[c_start:c_end]
         after = words[end:s_end]
         for _, resolved_end in _find(after, phrase["resolved"]):
             # "It went away" holds unless the sentence goes on "...but now it's back".
@@ -254,7 +264,6 @@ class RedFlagRules:
             return PAST
         if _find(sentence, phrase["long_standing"]) and not _find(sentence, (("new",), ("worse",), ("suddenly",))):
             return LONG_STANDING
-        anchors = phrase["report_anchors"]
         masked = _mask(words, phrase["not_cues"])
         opens = bool(sentence) and masked[s_start] in cues.question_openers
         question = words[s_end : s_end + 1] == ["?"] or opens or masked[c_start] in cues.question_openers
@@ -262,6 +271,7 @@ class RedFlagRules:
         following = words[s_end + 1 :]
         following = following[: next((i for i, w in enumerate(following) if w in SENTENCE_BREAKS), len(following))]
         reported_next = bool(_find(following, anchors))
+        now = bool(_find(clause, phrase["now_words"]))
         for kind, status in (("general", GENERAL), ("hypothetical", ASKED)):
             offset = s_start if kind == "general" else c_start
             for cue_start, cue_end in _find(masked[offset:start], phrase[kind]):
@@ -271,13 +281,17 @@ class RedFlagRules:
                     continue
                 conditional = tuple(masked[offset + cue_start : offset + cue_end]) in phrase["conditional"]
                 window = words[offset + cue_end : end]
+                if cue_end - cue_start == 1 and masked[offset + cue_start] in MODALS and not now:
+                    window = _without_inversion(window)
                 shown = _find(window, phrase["now_words"]) if conditional else _find(window, anchors)
                 if not shown:
                     return status
         tags = phrase["possibility_tags"]
-        if (_find(words[end:s_end], tags) or _find(following, tags)) and not _find(clause, phrase["now_words"]):
-            return ASKED
         anchored = any(w in cues.question_anchors for w in clause) or _find(clause, anchors) or reported_next
+        # "Stroke after the injection, does that happen?" asks; "my leg is numb, does that happen
+        # after VP?" reports it, and so does any clause that says whose symptom it is or since when.
+        if (_find(words[end:s_end], tags) or _find(following, tags)) and not (anchored or now):
+            return ASKED
         # An opener that is the symptom's own first word ("can barely breathe") asks nothing.
         if not anchored and c_start < start and masked[c_start] in cues.question_openers:
             return ASKED
@@ -300,6 +314,17 @@ class RedFlagRules:
             if word not in cues.negation_bridge:
                 return False
         return False
+
+
+def _without_inversion(window: Sequence[str]) -> Sequence[str]:
+    """The words after a modal, without a question's inverted "I have" ("could I have a stroke?").
+
+    "Could I have a stroke after it?" asks about the future, while "could I have had a stroke?"
+    and "can I have been..." still say something may have happened: only the first is dropped.
+    """
+    if list(window[:2]) == ["i", "have"] and list(window[2:3]) not in (["had"], ["been"], ["got"]):
+        return window[2:]
+    return window
 
 
 def _mask(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[str]:

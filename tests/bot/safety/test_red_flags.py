@@ -132,6 +132,22 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("the stroke one, tell me more about that", ASKED),
         ("the fever one please", ASKED),
         ("I had a stroke one hour ago", REPORT),
+        # A symptom named as a kind of risk asks; a report of one followed by a question does not.
+        ("stroke risk vertebroplasty", ASKED),
+        ("my face is drooping, is that a stroke risk", REPORT),
+        ("I'm having chest pain, is that common?", REPORT),
+        ("my leg is numb, does that happen after vp?", REPORT),
+        # An inverted "could I have" asks about the future; "could I be having", "could I have had"
+        # and "right now" say it may be happening.
+        ("could I have a stroke after vertebroplasty", ASKED),
+        ("will I have a stroke from the cement?", ASKED),
+        ("could I be having a stroke", REPORT),
+        ("could I have had a stroke? my face feels weird", REPORT),
+        ("can I have a stroke right now?", REPORT),
+        # Someone else's words: what was heard or read somewhere.
+        ("I heard a stroke can happen after this spine cement thing, true or false?", GENERAL),
+        ("I saw somewhere that stroke is listed as a complication. Is that right?", GENERAL),
+        ("I heard a pop in my back and now I can't feel my legs", REPORT),
     ],
 )
 def test_context_decides_whether_a_symptom_is_reported(rules_only: RedFlagDetector, text: str, status: str) -> None:
