@@ -19,6 +19,8 @@ LAST = -1
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
+# The label of terms that name a part of the body ("lungs", "brain").
+BODY_PART = "body_part"
 # Words that name no particular item of a list ("what about THE risks?", "tell me more about THAT ONE").
 _PLAIN_WORDS = frozenset(
     """a about after again also an and any are as be bit can cause could do does for from get had have how i
@@ -113,6 +115,16 @@ class ComparisonRow:
     cites: tuple[Entry, ...]
 
 
+def _names_its_place(entry: Entry, terms: Sequence[Term]) -> bool:
+    """Whether the question names a body part the entry's answer is about.
+
+    "Could leaking cement block a blood vessel in the lung?" names the leak, but the lungs make
+    it a question about the lung blockage: the part of the body is where that entry's problem is.
+    """
+    answer = " " + " ".join(re.findall(r"[a-z]+", entry.answer.lower())) + " "
+    return any(t.label == BODY_PART and any(f" {s} " in answer for s in t.synonyms) for t in terms)
+
+
 class KnowledgeService:
     """Finds entries by id, intent, named term, follow-up context or lexical search."""
 
@@ -146,10 +158,17 @@ class KnowledgeService:
         entry = catalog.by_intent(question.intent or "")
         if entry is None:
             return self.clarify(question, context)
-        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        named_terms = catalog.terms_in(question.entity_phrases)
+        named = {t.id for t in named_terms}
         named_entries = [e for t in sorted(named) if (e := catalog.by_topic(t))]
         narrower = [e for e in named_entries if e.broader == entry.id]
-        if not narrower and entry.topic and entry.broader and entry.topic not in named:
+        if (
+            not narrower
+            and entry.topic
+            and entry.broader
+            and entry.topic not in named
+            and not _names_its_place(entry, named_terms)
+        ):
             # "What did the 2009 study find?" put to the 2010 study's intent: an entry about one
             # thing does not answer a question that names only another thing of its family.
             narrower = [e for e in named_entries if e.broader == entry.broader]

@@ -53,6 +53,16 @@ def test_a_question_naming_only_another_thing_of_the_family_gets_that_things_ent
     assert answered(service.for_intent(how_common)) == "risk_frequency"
 
 
+def test_a_question_naming_where_the_problem_is_keeps_that_problems_entry(service: KnowledgeService) -> None:
+    # "Could leaking cement block a blood vessel in the lung?" names the leak, but the lungs are
+    # where the lung blockage is: the embolism entry answers it, not the leak's.
+    in_the_lung = Question(intent="ask_risk_pulmonary_embolism", entity_phrases=("leaking cement", "lung"))
+    assert answered(service.for_intent(in_the_lung)) == "risk_pulmonary_embolism"
+    # Without the place, the leak named alone still wins.
+    leak_only = Question(intent="ask_risk_pulmonary_embolism", entity_phrases=("leaking cement",))
+    assert answered(service.for_intent(leak_only)) == "risk_cement_leakage"
+
+
 def test_lay_words_name_the_same_term(service: KnowledgeService) -> None:
     catalog = service.catalog()
     term = catalog.term_for("Painkillers")
