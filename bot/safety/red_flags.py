@@ -316,13 +316,13 @@ class RedFlagRules:
         return False
 
 
-def _without_inversion(window: Sequence[str]) -> Sequence[str]:
+def _without_inversion(window: list[str]) -> list[str]:
     """The words after a modal, without a question's inverted "I have" ("could I have a stroke?").
 
     "Could I have a stroke after it?" asks about the future, while "could I have had a stroke?"
     and "can I have been..." still say something may have happened: only the first is dropped.
     """
-    if list(window[:2]) == ["i", "have"] and list(window[2:3]) not in (["had"], ["been"], ["got"]):
+    if window[:2] == ["i", "have"] and window[2:3] not in (["had"], ["been"], ["got"]):
         return window[2:]
     return window
 
