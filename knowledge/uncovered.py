@@ -116,9 +116,21 @@ def _phrases(raw: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(words(str(cue))) for cue in raw if words(str(cue)))
 
 
-def _pattern(text: str, path: Path) -> re.Pattern[str]:
+_GROUP = re.compile(r"@([a-z_]+)")
+
+
+def _pattern(text: str, path: Path, groups: Mapping[str, Sequence[str]]) -> re.Pattern[str]:
+    """A pattern with each `@name` written out as its group's words, one of them."""
+
+    def group(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in groups:
+            raise SourceInvalid(f"{path}: pattern {text!r} names @{name}, which `groups:` does not list")
+        return "(?:" + "|".join(re.escape(" ".join(words(str(w)))) for w in groups[name]) + ")"
+
+    expanded = _GROUP.sub(group, text)
     try:
-        return re.compile(rf"\b(?:{text})\b")
+        return re.compile(rf"\b(?:{expanded})\b")
     except re.error as error:
         raise SourceInvalid(f"{path}: pattern {text!r} is not a regular expression: {error}") from error
 
@@ -135,6 +147,9 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
         raise SourceInvalid(f"cannot read {path}: {error}") from error
     if not isinstance(doc, Mapping) or not isinstance(doc.get("topics"), list):
         raise SourceInvalid(f"{path}: expected a top-level 'topics:' list")
+    groups = doc.get("groups") or {}
+    if not isinstance(groups, Mapping) or not all(isinstance(g, list) and g for g in groups.values()):
+        raise SourceInvalid(f"{path}: 'groups:' must map each name to a list of words")
     topics = []
     for raw in doc["topics"]:
         if not raw.get("id") or not raw.get("name") or not (raw.get("cues") or raw.get("patterns")):
@@ -143,12 +158,12 @@ def load_uncovered(path: Path = DEFAULT_PATH) -> Uncovered:
             UncoveredTopic(
                 str(raw["id"]),
                 " ".join(str(raw["name"]).split()),
-                _phrases(raw["cues"]),
+                _phrases(raw.get("cues") or []),
                 str(raw["answered_by"]) if raw.get("answered_by") else None,
                 _names((raw.get("follow_up") or {}).get("after")),
                 tuple(str(t) for t in (raw.get("follow_up") or {}).get("terms") or []),
                 _phrases((raw.get("follow_up") or {}).get("cues") or []),
-                tuple(_pattern(str(p), path) for p in raw.get("patterns") or []),
+                tuple(_pattern(str(p), path, groups) for p in raw.get("patterns") or []),
             )
         )
     instructions = (doc.get("instructions") or {}).get("cues") or []

@@ -135,6 +135,20 @@ def test_every_topic_has_a_name_that_reads_inside_the_reply(tmp_path) -> None:
         load_uncovered(broken)
 
 
+def test_a_pattern_names_a_group_of_words_once_listed(tmp_path) -> None:
+    listed = tmp_path / "uncovered.yml"
+    listed.write_text(
+        "groups:\n  pill: [aspirin, fish oil]\n"
+        "topics:\n  - id: pills\n    name: pills\n    patterns: ['(dose|doses) of @pill']\n"
+    )
+    pills = load_uncovered(listed)
+    assert pills.topic_of("what dose of fish oil?") is not None
+    assert pills.topic_of("what dose of fish?") is None
+    listed.write_text("topics:\n  - id: pills\n    name: pills\n    patterns: ['dose of @pill']\n")
+    with pytest.raises(SourceInvalid, match="names @pill"):
+        load_uncovered(listed)
+
+
 def test_contractions_are_written_out_before_cues_are_matched() -> None:
     assert default_uncovered().is_instruction("Pretend you're a spine surgeon and give me your honest opinion.")
     assert words("I'm sure it won't hurt, isn't it?") == [
