@@ -65,6 +65,13 @@ DEV_SETS = [
         ("is vertebroplasty still done in australia?", "availability"),
         ("what complications can balloon kyphoplasty cause", "other_treatments_details"),
         ("what exactly did the sham procedure involve?", "study_details"),
+        ("what was the average age in the trials?", "study_details"),
+        ("who are the authors of the 2010 study", "study_details"),
+        ("is it my legal right to see another doctor?", "legal"),
+        ("how would I recognize a bleed after it", "warning_signs"),
+        ("can nerve damage be avoided?", "treating_problems"),
+        ("how does someone get an infection from it", "how_problems_happen"),
+        ("does kyphoplasty have a stroke risk too", "other_treatments_details"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
