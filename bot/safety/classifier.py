@@ -2,13 +2,15 @@
 
 Character and word n-grams, TF-IDF weighted, into a logistic regression with three classes: no
 report, an urgent report, an emergency. It trains in a second or two when the Rasa server starts
-(from `examples.yml` beside this file), so nothing is stored in the model and an edit to the
-examples takes effect at the next start. Kept apart from the question classifier: its vote
+(from `examples.yml` beside this file, and, as messages that report nothing, the assistant's
+own training questions that name no symptom), so nothing is stored in the model and an edit to
+the examples takes effect at the next start. Kept apart from the question classifier: its vote
 never competes with a knowledge intent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 DEFAULT_EXAMPLES = Path(__file__).with_name("examples.yml")
+# The NLU training data: questions, greetings and thanks, none of them a report.
+DEFAULT_ORDINARY = Path(__file__).parents[2] / "data" / "nlu"
 NONE = "none"
 
 
@@ -39,12 +43,30 @@ class ReportClassifier:
         self._classes = list(self._model.classes_)
 
     @classmethod
-    def from_file(cls, path: Path = DEFAULT_EXAMPLES) -> ReportClassifier:
-        """Train on the curated examples file."""
+    def from_file(cls, path: Path = DEFAULT_EXAMPLES, ordinary: Iterable[str] = ()) -> ReportClassifier:
+        """Train on the curated examples file, and on `ordinary` messages as reporting nothing."""
         doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts = [str(r["text"]) for r in doc["reports"]] + [str(c["text"]) for c in doc["controls"]]
-        labels = [str(r["level"]) for r in doc["reports"]] + [NONE] * len(doc["controls"])
+        controls = [str(c["text"]) for c in doc["controls"]] + list(ordinary)
+        texts = [str(r["text"]) for r in doc["reports"]] + controls
+        labels = [str(r["level"]) for r in doc["reports"]] + [NONE] * len(controls)
         return cls(texts, labels)
+
+    @staticmethod
+    def ordinary_messages(directory: Path = DEFAULT_ORDINARY) -> list[str]:
+        """The NLU training examples: what patients ask the assistant, none of it a report.
+
+        The curated controls alone left "help me decide", "morning" or "is this a computer?"
+        looking like reports. Absent (a deployment without the data), there are none.
+        """
+        texts: list[str] = []
+        for path in sorted(directory.glob("*.yml")):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for block in doc.get("nlu") or []:
+                if "intent" in block:
+                    texts += [
+                        line.strip()[2:] for line in str(block["examples"]).splitlines() if line.strip()[:2] == "- "
+                    ]
+        return texts
 
     def predict(self, text: str) -> tuple[float, str]:
         """The probability that the message is a report, and the more likely of its two levels."""

@@ -361,9 +361,17 @@ class RedFlagDetector:
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_RULES, with_classifier: bool = True) -> RedFlagDetector:
-        """Load the rules from a YAML file and train the classifier on its examples (a second or two)."""
+        """Load the rules from a YAML file and train the classifier on its examples (a few seconds).
+
+        The assistant's training questions join the classifier's controls, except those in which
+        the rules find a symptom: whether "is a stroke one of the risks?" reports anything is the
+        rules' call, and the classifier stays neutral on it.
+        """
         rules = RedFlagRules(yaml.safe_load(path.read_text(encoding="utf-8")))
-        return cls(rules, ReportClassifier.from_file() if with_classifier else None)
+        if not with_classifier:
+            return cls(rules)
+        ordinary = [t for t in ReportClassifier.ordinary_messages() if not rules.findings(t, language_of(t))]
+        return cls(rules, ReportClassifier.from_file(ordinary=ordinary))
 
     def findings(self, text: str) -> list[Finding]:
         """The rules' findings in the message's language (or, if none, in the other one we read)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.safety.classifier import ReportClassifier
 from bot.safety.intents import INTENTS_WITHOUT_EXAMPLES, care_team, intent_for
 from bot.safety.language import language_of
 from bot.safety.red_flags import (
@@ -169,6 +170,19 @@ def test_calm_questions_with_trigger_words_do_not_alarm(detector: RedFlagDetecto
         "my brother is a paramedic and keeps going on about cement embolism",
     ):
         assert detector.screen(text).decision == NOTHING, text
+
+
+def test_everyday_requests_with_no_symptom_do_not_get_the_one_tap_question(detector: RedFlagDetector) -> None:
+    # The classifier learns what patients ask from the assistant's own training questions; these
+    # wordings are not among them (each got the one-tap question before it did).
+    for text in (
+        "can changing my habits help me avoid vertebroplasty",
+        "help me decide whether to have vertebroplasty",
+        "explain vertebroplasty to me like im 10",
+        "where is all this info from",
+    ):
+        assert detector.screen(text).decision == NOTHING, text
+    assert "help me decide" in ReportClassifier.ordinary_messages()
 
 
 def test_short_follow_ups_in_a_conversation_are_not_screened_as_reports(detector: RedFlagDetector) -> None:
