@@ -21,6 +21,7 @@ from actions.conversation import (
     question_from,
     refers_back,
     refers_to_other,
+    refers_to_the_thing_said,
     time_reference,
 )
 from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_COVERED, REASON_OUT_OF_SCOPE
@@ -119,6 +120,10 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         comparison = service.comparison_after(question, context)
         if comparison is not None:
             return comparison
+    if refers_to_the_thing_said(question.text):
+        kept = service.still_about_last(question, context)
+        if kept is not None:
+            return kept
     if pointer:
         # "And the second opinions bit?" names no item of the last list: it asks about what it names.
         return service.named_item(question, context) or service.named_topic(question, context)

@@ -50,6 +50,10 @@ _SAME = re.compile(
 )
 # "Why does that happen?": a short message about what the last answer said.
 _BACK = re.compile(r"\b(?:that|it|its|this|those|these|one|there)\b", re.I)
+# "Do they help with the pain?", "does it work fast?": a question about the thing just talked about.
+_THING = re.compile(
+    r"^\W*(?:and\W+|but\W+|so\W+)?(?:do|does|did|can|could|will|would|are|is) (?:they|them|it|those|these)\b", re.I
+)
 # "And the pills?", "what about the serious ones", "the lungs one": a message shaped as a pointer
 # to something said, not a question of its own ("and will it fix the osteoporosis?").
 _POINTER = re.compile(
@@ -158,6 +162,11 @@ def asks_if_same(text: str) -> bool:
 def refers_back(text: str) -> bool:
     """Whether a short message is about what was just said ("why does that happen?")."""
     return _short(text) and bool(_BACK.search(text))
+
+
+def refers_to_the_thing_said(text: str) -> bool:
+    """Whether a short message asks about the thing just talked about ("do they help the pain?")."""
+    return _short(text) and bool(_THING.search(text))
 
 
 def points_at_something_said(text: str) -> bool:

@@ -324,6 +324,30 @@ class KnowledgeService:
                 return NotCovered(topic)
         return None
 
+    def still_about_last(self, question: Question, context: Context) -> Answer | None:
+        """The last answer again, for a follow-up about its own treatment that its answer speaks to.
+
+        "Do they help with the pain?" right after the bone medicines reads to NLU like the pain
+        medicines' question; but "they" are the bone medicines, and their answer says whether
+        they ease the pain. Only when the message names no term of its own, NLU's entry is another
+        thing of the same family, and the last answer uses a word the question asks about.
+        """
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last, asked = catalog.get(context.last_entry), catalog.by_intent(question.intent or "")
+        if asked is None or asked.id == last.id or not (last.topic and last.broader):
+            return None
+        # Another thing of the same family ("the pain medicines"), or a question NLU could only
+        # read as one about vertebroplasty itself ("does it help the pain?" as its limitations).
+        sibling = bool(asked.topic) and asked.broader == last.broader
+        general = not asked.topic and not asked.broader
+        if not (sibling or general) or catalog.terms_in(question.entity_phrases):
+            return None
+        if not content_words(question.text) & content_words(last.answer):
+            return None
+        return self._answer(catalog, last, context)
+
     def explaining(self, aspect: str, entry_id: str | None, context: Context) -> Answer | None:
         """The entry asked about, if it explains this aspect of its topic ("cause")."""
         catalog = self.catalog()

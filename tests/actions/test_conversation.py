@@ -15,6 +15,7 @@ from actions.conversation import (
     question_from,
     refers_back,
     refers_to_other,
+    refers_to_the_thing_said,
     time_reference,
 )
 from knowledge.service import LAST
@@ -162,3 +163,10 @@ def test_asking_whether_the_other_treatment_does_the_same(text: str, same: bool)
 def test_its_points_back_at_what_was_just_said() -> None:
     assert refers_back("what are its risks")
     assert not refers_back("what are the risks")
+
+
+def test_a_question_about_they_or_it_asks_about_the_thing_just_said() -> None:
+    assert refers_to_the_thing_said("do they help with the pain?")
+    assert refers_to_the_thing_said("and does it work quickly")
+    assert not refers_to_the_thing_said("do painkillers help with the pain?")
+    assert not refers_to_the_thing_said("what do they do if the cement leaks into a vein near the lungs or the brain")

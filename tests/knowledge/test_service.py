@@ -401,3 +401,19 @@ def test_a_question_right_after_another_treatment_is_about_it_which_the_article_
     assert service.carried_over(question, Context(last_entry="what_is_vertebroplasty"), pointer=False) is None
     naming = Question(intent=intent, text=of_vp, entity_phrases=["vp"])
     assert service.carried_over(naming, Context(last_entry=after), pointer=False) is None
+
+
+def test_a_follow_up_about_the_treatment_just_shown_stays_on_it_when_its_answer_speaks_to_it(
+    service: KnowledgeService,
+) -> None:
+    # "Do they help with the pain?" after the bone medicines: NLU reads the pain medicines'
+    # question, but "they" are the bone medicines, whose answer says whether they ease pain.
+    after_bone = Context(last_entry="alt_bone_health_medication", shown=("alt_bone_health_medication",))
+    pain = Question(text="do they help with the pain?", intent="ask_pain_medication")
+    assert answered(service.still_about_last(pain, after_bone)) == "alt_bone_health_medication"
+    # Naming the other treatment asks about it; an aspect entry ("is it common?") is not another thing.
+    named = Question(text="do painkillers help?", intent="ask_pain_medication", entity_phrases=("painkillers",))
+    assert service.still_about_last(named, after_bone) is None
+    after_stroke = Context(last_entry="risk_stroke", shown=("risk_stroke",))
+    common = Question(text="is it common?", intent="ask_how_common")
+    assert service.still_about_last(common, after_stroke) is None
