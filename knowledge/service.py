@@ -10,13 +10,21 @@ from knowledge.catalog import Catalog
 from knowledge.model import MAX_READINGS, WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
-from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus_uses, phrases_in_focus
+from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus, focus_uses, phrases_in_focus
 
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
 LAST = -1
 # NLU's intent for a message outside the article: a near tie with it is never answered.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+FALLBACK_INTENT = "nlu_fallback"
+# Words that ask for something in place of the procedure, and say nothing of which medicine.
+_ALTERNATIVE_WORDS = frozenset({"instead", "rather", "alternative", "alternatives", "option", "options", "avoid"})
+# "What else is there besides physio?": the question asks for the rest of the family.
+_BESIDES = re.compile(
+    r"\b(?:what else|anything else|any other|other options?|other choices?|other treatments?|other ways?)\b"
+    r".*\b(?:besides|apart from|other than|except|aside from|beyond)\b"
+)
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
 # The label of terms that name a part of the body ("lungs", "brain").
@@ -174,6 +182,11 @@ class KnowledgeService:
             narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
+        if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
+            return self._answer(catalog, catalog.get(entry.broader), context)
+        general = self._general_reading(catalog, entry, named_terms, question.text)
+        if general is not None:
+            return self._readings(catalog, general, context)
         entry = self._what_is_asked(catalog, entry, question.text, named)
         # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
         # Only the focus counts: "They offered vertebroplasty or kyphoplasty. What is kyphoplasty?"
@@ -183,6 +196,29 @@ class KnowledgeService:
         if COMPARED_WITH in in_focus and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
             entry = compared[0]
         return self._answer(catalog, entry, context)
+
+    def _general_reading(
+        self, catalog: Catalog, entry: Entry, terms: Sequence[Term], text: str
+    ) -> tuple[str, ...] | None:
+        """The entries a general word means, when the question says nothing more of them.
+
+        "Can medicine help instead of vertebroplasty?" or "can medication help my compression
+        fracture?" may mean the pain medicines or the bone medicines, whichever NLU leaned to:
+        both are offered. A question that says more ("medicines to make bones stronger",
+        "medicine for the pain") keeps NLU's reading.
+        """
+        # The procedure and what it is for ("my compression fracture") say nothing of which one.
+        procedure = catalog.by_topic(COMPARED_WITH)
+        subjects = {COMPARED_WITH} | {
+            catalog.get(r).topic for r in (procedure.related if procedure else ()) if catalog.has(r)
+        }
+        for term in terms:
+            if not term.means or entry.id not in term.means:
+                continue
+            said = set().union(*(content_words(" ".join(t.synonyms)) for t in terms if t.id in subjects))
+            if not content_words(focus(text)) - _general_words(term) - said - _ALTERNATIVE_WORDS:
+                return tuple(term.means)
+        return None
 
     def follow_up(self, context: Context) -> Resolution:
         """'Tell me more': the first related entry of the last answer not shown yet."""
@@ -335,14 +371,17 @@ class KnowledgeService:
         catalog = self.catalog()
         if not context.last_entry or not catalog.has(context.last_entry):
             return None
-        last, asked = catalog.get(context.last_entry), catalog.by_intent(question.intent or "")
-        if asked is None or asked.id == last.id or not (last.topic and last.broader):
+        last = catalog.get(context.last_entry)
+        if not (last.topic and last.broader) or catalog.terms_in(question.entity_phrases):
             return None
+        # NLU's reading, or when it was unsure its likeliest two.
+        intents = [question.intent, *question.ranking[:2]] if question.intent == FALLBACK_INTENT else [question.intent]
+        readings = [e for i in intents if (e := catalog.by_intent(i or "")) is not None and e.id != last.id]
         # Another thing of the same family ("the pain medicines"), or a question NLU could only
         # read as one about vertebroplasty itself ("does it help the pain?" as its limitations).
-        sibling = bool(asked.topic) and asked.broader == last.broader
-        general = not asked.topic and not asked.broader
-        if not (sibling or general) or catalog.terms_in(question.entity_phrases):
+        if not readings or not all(
+            (e.topic and e.broader == last.broader) or (not e.topic and not e.broader) for e in readings
+        ):
             return None
         if not content_words(question.text) & content_words(last.answer):
             return None

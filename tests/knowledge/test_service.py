@@ -389,6 +389,21 @@ def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_i
             "other_treatments_details",
             "and the research on vp?",
         ),
+        # Weighed against vertebroplasty, or how often to go: the article does not say.
+        (
+            "ask_risks",
+            "is kyphoplasty riskier though?",
+            "alt_kyphoplasty",
+            "other_treatments_details",
+            "is vp riskier?",
+        ),
+        (
+            "ask_how_common",
+            "how often would I have to go?",
+            "alt_physical_therapy",
+            "other_treatments_details",
+            "how often would I have to go for vp?",
+        ),
     ],
 )
 def test_a_question_right_after_another_treatment_is_about_it_which_the_article_does_not_cover(
@@ -417,3 +432,45 @@ def test_a_follow_up_about_the_treatment_just_shown_stays_on_it_when_its_answer_
     after_stroke = Context(last_entry="risk_stroke", shown=("risk_stroke",))
     common = Question(text="is it common?", intent="ask_how_common")
     assert service.still_about_last(common, after_stroke) is None
+
+
+def test_what_else_besides_one_treatment_asks_for_the_rest_of_its_family(service: KnowledgeService) -> None:
+    besides = Question(
+        intent="ask_physical_therapy", text="what else is there besides physio?", entity_phrases=("physio",)
+    )
+    assert answered(service.for_intent(besides)) == "alternatives_overview"
+    physio = Question(intent="ask_physical_therapy", text="what does physio involve?", entity_phrases=("physio",))
+    assert answered(service.for_intent(physio)) == "alt_physical_therapy"
+
+
+def test_a_general_word_that_says_nothing_more_offers_what_it_can_mean(service: KnowledgeService) -> None:
+    # "Can medicine help instead of vertebroplasty?": the pain medicines or the bone medicines.
+    bare = Question(
+        intent="ask_pain_medication",
+        text="can medicine help instead of vertebroplasty?",
+        entity_phrases=("medicine", "vertebroplasty"),
+    )
+    offered = service.for_intent(bare)
+    assert isinstance(offered, Clarification)
+    assert [e.id for e in offered.candidates] == ["alt_pain_medication", "alt_bone_health_medication"]
+    # Saying more ("for weak bones", "for the pain") keeps NLU's reading.
+    for text, phrases, intent, entry_id in (
+        (
+            "what medicines are there for weak bones",
+            ("medicines", "weak bones"),
+            "ask_bone_health_medication",
+            "alt_bone_health_medication",
+        ),
+        ("can I try medicine for the pain first?", ("medicine",), "ask_pain_medication", "alt_pain_medication"),
+    ):
+        assert answered(service.for_intent(Question(intent=intent, text=text, entity_phrases=phrases))) == entry_id
+
+
+def test_an_unsure_follow_up_about_the_treatment_just_shown_stays_on_it(service: KnowledgeService) -> None:
+    after_bone = Context(last_entry="alt_bone_health_medication", shown=("alt_bone_health_medication",))
+    unsure = Question(
+        text="do they ease the pain?", intent="nlu_fallback", ranking=["ask_limitations", "ask_pain_medication"]
+    )
+    assert answered(service.still_about_last(unsure, after_bone)) == "alt_bone_health_medication"
+    elsewhere = dataclasses.replace(unsure, ranking=["ask_risk_stroke", "ask_pain_medication"])
+    assert service.still_about_last(elsewhere, after_bone) is None

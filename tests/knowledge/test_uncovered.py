@@ -73,6 +73,7 @@ DEV_SETS = [
         ("how does someone get an infection from it", "how_problems_happen"),
         ("does kyphoplasty have a stroke risk too", "other_treatments_details"),
         ("what is a neurosurgeon?", "who_performs"),
+        ("my dad had a mild heart attack in May, could he still have it?", "health_conditions"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
