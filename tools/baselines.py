@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import yaml
 from rank_bm25 import BM25Okapi
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
+from bot.nlu_data import nlu_examples
 from knowledge.model import Entry
 
 Predictor = Callable[[str], str | None]
@@ -40,18 +40,6 @@ def bm25_search(entries: Iterable[Entry]) -> Predictor:
         return entries[best].id if scores[best] > 0 else None
 
     return predict
-
-
-def nlu_examples(data_dir: Path) -> tuple[list[str], list[str]]:
-    """Every (text, intent) pair of the Rasa NLU files under `data_dir`."""
-    texts, intents = [], []
-    for path in sorted(data_dir.rglob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            for line in str(block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    texts.append(line.strip()[2:].strip())
-                    intents.append(str(block["intent"]))
-    return texts, intents
 
 
 def tfidf_classifier(data_dir: Path, entries: Iterable[Entry]) -> Predictor:

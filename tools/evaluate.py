@@ -25,13 +25,14 @@ from pathlib import Path
 import yaml
 from scipy.stats import binomtest
 
+from bot.nlu_data import nlu_examples
 from knowledge import settings
 from knowledge.model import Entry
 from knowledge.payloads import entry_payload
 from knowledge.source import load_default_source, reading_grade
 from ops.launcher import running_assistant
 from ops.settings import Ports
-from tools.baselines import Predictor, bm25_search, nlu_examples, tfidf_classifier
+from tools.baselines import Predictor, bm25_search, tfidf_classifier
 from tools.rest_client import Reply, free_port, send
 
 # The blind safety set first (evaluated once, at the end of the work it measures), then the old one.

@@ -19,6 +19,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from bot.nlu_data import nlu_examples
+
 DEFAULT_EXAMPLES = Path(__file__).with_name("examples.yml")
 # The NLU training data: questions, greetings and thanks, none of them a report.
 DEFAULT_ORDINARY = Path(__file__).parents[2] / "data" / "nlu"
@@ -58,15 +60,7 @@ class ReportClassifier:
         The curated controls alone left "help me decide", "morning" or "is this a computer?"
         looking like reports. Absent (a deployment without the data), there are none.
         """
-        texts: list[str] = []
-        for path in sorted(directory.glob("*.yml")):
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for block in doc.get("nlu") or []:
-                if "intent" in block:
-                    texts += [
-                        line.strip()[2:] for line in str(block["examples"]).splitlines() if line.strip()[:2] == "- "
-                    ]
-        return texts
+        return nlu_examples(directory)[0]
 
     def predict(self, text: str) -> tuple[float, str]:
         """The probability that the message is a report, and the more likely of its two levels."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.nlu_data import nlu_examples
 from knowledge.service import KnowledgeService
-from tools.baselines import bm25_search, nlu_examples, tfidf_classifier
+from tools.baselines import bm25_search, tfidf_classifier
 
 
 def test_the_search_box_answers_with_the_best_matching_entry(service: KnowledgeService) -> None:
