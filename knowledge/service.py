@@ -41,8 +41,8 @@ _PLAIN_WORDS = frozenset(
 )
 
 
-def _general_words(term: Term) -> set[str]:
-    """The words of a general term's own synonyms ("medicines", "pills"), which narrow nothing."""
+def _term_words(term: Term) -> set[str]:
+    """The words of a term's own synonyms: of a general term ("medicines", "pills") they narrow nothing."""
     return content_words(" ".join(term.synonyms))
 
 
@@ -197,9 +197,8 @@ class KnowledgeService:
             entry = compared[0]
         return self._answer(catalog, entry, context)
 
-    def _general_reading(
-        self, catalog: Catalog, entry: Entry, terms: Sequence[Term], text: str
-    ) -> tuple[str, ...] | None:
+    @staticmethod
+    def _general_reading(catalog: Catalog, entry: Entry, terms: Sequence[Term], text: str) -> tuple[str, ...] | None:
         """The entries a general word means, when the question says nothing more of them.
 
         "Can medicine help instead of vertebroplasty?" or "can medication help my compression
@@ -207,18 +206,17 @@ class KnowledgeService:
         both are offered. A question that says more ("medicines to make bones stronger",
         "medicine for the pain") keeps NLU's reading.
         """
+        general = [t for t in terms if t.means and entry.id in t.means]
+        if not general:
+            return None
         # The procedure and what it is for ("my compression fracture") say nothing of which one.
         procedure = catalog.by_topic(COMPARED_WITH)
         subjects = {COMPARED_WITH} | {
             catalog.get(r).topic for r in (procedure.related if procedure else ()) if catalog.has(r)
         }
-        for term in terms:
-            if not term.means or entry.id not in term.means:
-                continue
-            said = set().union(*(content_words(" ".join(t.synonyms)) for t in terms if t.id in subjects))
-            if not content_words(focus(text)) - _general_words(term) - said - _ALTERNATIVE_WORDS:
-                return tuple(term.means)
-        return None
+        said = set().union(*(_term_words(t) for t in terms if t.id in subjects))
+        asked = content_words(focus(text)) - said - _ALTERNATIVE_WORDS
+        return next((tuple(t.means) for t in general if not asked - _term_words(t)), None)
 
     def follow_up(self, context: Context) -> Resolution:
         """'Tell me more': the first related entry of the last answer not shown yet."""
@@ -291,7 +289,7 @@ class KnowledgeService:
         for term in terms:
             if term.means and tuple(term.means) in items:
                 # "Meds to stop more fractures": a general word narrowed by what else the message says.
-                narrowed = [e for e in term.means if asked & self._vocabulary(catalog, e, True) - _general_words(term)]
+                narrowed = [e for e in term.means if asked & self._vocabulary(catalog, e, True) - _term_words(term)]
                 return self._readings(catalog, narrowed if len(narrowed) == 1 else term.means, context)
         named = [e for e in listed if catalog.get(e).topic in topics]
         for with_answer in (False, True):

@@ -241,12 +241,9 @@ class RedFlagRules:
             return ASKED  # "the stroke one": a topic the conversation named, not a symptom
         clause = words[c_start:c_end]
         anchors = phrase["report_anchors"]
-        if (
-            words[end : end + 1]
-            and words[end] in cues.topic_nouns
-            and not _find(clause, anchors)
-            and not _find(clause, phrase["now_words"])
-        ):
+        clause_anchored = bool(_find(clause, anchors))
+        now = bool(_find(clause, phrase["now_words"]))
+        if words[end : end + 1] and words[end] in cues.topic_nouns and not (clause_anchored or now):
             return ASKED  # "stroke risk vertebroplasty": the symptom names a kind of risk
         if (
             s_end - s_start <= MAX_POINTER_WORDS
@@ -271,7 +268,6 @@ class RedFlagRules:
         following = words[s_end + 1 :]
         following = following[: next((i for i, w in enumerate(following) if w in SENTENCE_BREAKS), len(following))]
         reported_next = bool(_find(following, anchors))
-        now = bool(_find(clause, phrase["now_words"]))
         for kind, status in (("general", GENERAL), ("hypothetical", ASKED)):
             offset = s_start if kind == "general" else c_start
             for cue_start, cue_end in _find(masked[offset:start], phrase[kind]):
@@ -287,7 +283,7 @@ class RedFlagRules:
                 if not shown:
                     return status
         tags = phrase["possibility_tags"]
-        anchored = any(w in cues.question_anchors for w in clause) or _find(clause, anchors) or reported_next
+        anchored = any(w in cues.question_anchors for w in clause) or clause_anchored or reported_next
         # "Stroke after the injection, does that happen?" asks; "my leg is numb, does that happen
         # after VP?" reports it, and so does any clause that says whose symptom it is or since when.
         if (_find(words[end:s_end], tags) or _find(following, tags)) and not (anchored or now):
