@@ -444,6 +444,14 @@ class TurnResult:
             return "right"
         return "wrong" if self.answered is not None else "asked"
 
+    @property
+    def tapped(self) -> str | None:
+        """The button a patient taps after this turn: the expected entry, when it asked and offered it."""
+        expect = self.turn.expect
+        if self.answered is None and isinstance(expect, str) and expect in self.offered:
+            return expect
+        return None
+
 
 def entry_of_payload(entries: Iterable[Entry]) -> dict[str, str]:
     """The entry each button payload asks for."""
@@ -451,15 +459,24 @@ def entry_of_payload(entries: Iterable[Entry]) -> dict[str, str]:
 
 
 def evaluate_conversations(path: Path, base_url: str, entries: Sequence[Entry]) -> list[TurnResult]:
-    """Send each conversation's turns in order, one conversation per sender."""
+    """Send each conversation's turns in order, one conversation per sender.
+
+    When the assistant asks instead of answering and one of its buttons is the entry the turn
+    expects, the patient taps that button before the next turn, as a patient would: the turn still
+    counts as asked, and the turns after it are measured from where a patient would be.
+    """
     by_payload = entry_of_payload(entries)
+    payload_of = {entry: payload for payload, entry in by_payload.items()}
     results = []
     for conversation in load_conversations(path):
         sender = f"eval-{uuid.uuid4().hex}"
         for turn in conversation.turns:
             reply = send(base_url, sender, turn.text)
             offered = tuple(by_payload[b["payload"]] for b in reply.buttons if b.get("payload") in by_payload)
-            results.append(TurnResult(conversation.name, turn, reply.kb_entry, offered))
+            result = TurnResult(conversation.name, turn, reply.kb_entry, offered)
+            results.append(result)
+            if result.tapped:
+                send(base_url, sender, payload_of[result.tapped])
     return results
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import tools.evaluate
+from knowledge.model import KnowledgeSource
 from knowledge.service import KnowledgeService
 from tools.evaluate import (
     Answers,
@@ -17,6 +19,7 @@ from tools.evaluate import (
     TurnResult,
     comparison_table,
     conversation_report,
+    evaluate_conversations,
     paired_comparison,
     readability_report,
     report,
@@ -159,6 +162,53 @@ def test_a_turn_is_right_asked_or_wrong(
     expect: str | tuple[str, ...], answered: str | None, offered: tuple[str, ...], verdict: str
 ) -> None:
     assert TurnResult("c", Turn("text", expect, True), answered, offered).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("expect", "answered", "offered", "tapped"),
+    [
+        ("risk_cement_leakage", None, ("risk_cement_leakage", "risks_overview"), "risk_cement_leakage"),
+        ("risk_cement_leakage", None, ("risks_overview",), None),
+        ("risk_cement_leakage", "risks_overview", ("risk_cement_leakage",), None),
+        (("alt_pain_medication", "alt_bone_health_medication"), None, ("alt_pain_medication",), None),
+        ("out_of_scope", None, ("risks_overview",), None),
+    ],
+)
+def test_a_patient_taps_the_offered_button_only_for_what_they_meant(
+    expect: str | tuple[str, ...], answered: str | None, offered: tuple[str, ...], tapped: str | None
+) -> None:
+    assert TurnResult("c", Turn("text", expect, True), answered, offered).tapped == tapped
+
+
+def test_after_an_offered_reading_the_next_turn_follows_the_tap_and_the_turn_still_counts_as_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: KnowledgeSource
+) -> None:
+    conversations = tmp_path / "c.yml"
+    conversations.write_text(
+        "conversations:\n"
+        "  - name: leak\n"
+        "    turns:\n"
+        "      - {text: 'what could a leak cause?', expect: risk_cement_leakage}\n"
+        "      - {text: 'the first one', expect: risk_pulmonary_embolism, follow_up: true}\n",
+        encoding="utf-8",
+    )
+    entries = source.entries
+    payload = {entry: p for p, entry in tools.evaluate.entry_of_payload(entries).items()}
+    sent: list[str] = []
+
+    def fake_send(base_url: str, sender: str, text: str) -> tools.evaluate.Reply:
+        sent.append(text)
+        if text == "what could a leak cause?":
+            buttons = [{"title": t, "payload": payload[t]} for t in ("risk_cement_leakage", "risks_overview")]
+            return tools.evaluate.Reply([{"text": "Did you mean?", "buttons": buttons}])
+        if text == "the first one":
+            return tools.evaluate.Reply([{"custom": {"kb_entry": "risk_pulmonary_embolism"}}])
+        return tools.evaluate.Reply([{"custom": {"kb_entry": "risk_cement_leakage"}}])
+
+    monkeypatch.setattr(tools.evaluate, "send", fake_send)
+    results = evaluate_conversations(conversations, "http://assistant", entries)
+    assert sent == ["what could a leak cause?", payload["risk_cement_leakage"], "the first one"]
+    assert [r.verdict for r in results] == ["asked", "right"]
 
 
 def test_the_conversation_report_counts_follow_ups_apart_and_lists_what_failed() -> None:
