@@ -502,14 +502,16 @@ class KnowledgeService:
         """The entry of the family (a broader entry and those it is broader than) whose `asks` the focus uses.
 
         "Who should she see?" put to the why-a-second-opinion intent is asking whom to see; the
-        entry is kept when none, or more than one, is asked for, and when it is a specific entry
-        whose own topic the question names ("how likely is a stroke?" stays with the stroke).
+        entry is kept when none, or more than one, is asked for. A specific entry whose own topic
+        the question names gives way only to an entry about an aspect of the family, one with no
+        topic of its own: "is cement leakage common?" asks how common problems are, which the
+        frequency entry answers, while "is there a chance of a leak?" stays with the leak.
         `named` holds the ids of the terms the question names.
         """
-        if entry.broader and entry.topic in named:
-            return entry
         head = entry.broader or entry.id
         asked = [e for e in catalog.entries if head in (e.id, e.broader) and e.asks and focus_uses(text, e.asks)]
+        if entry.broader and entry.topic in named:
+            asked = [e for e in asked if not e.topic]
         return asked[0] if len(asked) == 1 else entry
 
     @staticmethod

@@ -340,9 +340,13 @@ def test_the_family_entry_whose_words_the_question_uses_answers_it(service: Know
         text="second opinion to weigh up the pros and cons?",
     )
     assert answered(service.clarify(unsure)) == "second_opinion_risks"
-    # A specific entry whose own topic is named keeps the question.
-    stroke = Question(intent="ask_risk_stroke", entity_phrases=("stroke",), text="how likely is a stroke?")
-    assert answered(service.for_intent(stroke)) == "risk_stroke"
+    # A specific entry whose own topic is named keeps the question, unless the question asks
+    # about an aspect of the family: how common problems are.
+    chance = Question(intent="ask_risk_stroke", entity_phrases=("stroke",), text="is there a chance of a stroke?")
+    assert answered(service.for_intent(chance)) == "risk_stroke"
+    for text in ("how likely is a stroke?", "is a stroke common after it?", "do many people have a stroke?"):
+        stroke = Question(intent="ask_risk_stroke", entity_phrases=("stroke",), text=text)
+        assert answered(service.for_intent(stroke)) == "risk_frequency", text
     general = Question(intent="ask_risks", text="how likely is it that something goes wrong?")
     assert answered(service.for_intent(general)) == "risk_frequency"
     # The broader entry has words of its own: choices not heard of yet are why to ask someone else.
