@@ -422,7 +422,8 @@ class KnowledgeService:
     def clarify(self, question: Question, context: Context = Context()) -> Resolution:
         """The classifier is unsure: answer if a second opinion settles it, else offer candidates.
 
-        The second opinion is a term the patient named or a confident lexical hit. It settles
+        The second opinion is a term the patient named, a confident lexical hit, or the asking
+        words (`asks`) of one of the two likeliest entries, used by the question's focus. It settles
         the question when it supports the top-ranked intent's entry, or when the two top-ranked
         intents both ask for entries and it supports exactly one of them.
         """
@@ -434,6 +435,8 @@ class KnowledgeService:
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
             supported.add(hit.entry_id)
+        # "Incidence?", "why bother though?": a likely entry whose own asking words the focus uses.
+        supported |= {e.id for e in top_two if e is not None and e.asks and focus_uses(question.text, e.asks)}
         # Unsure between an entry and "not about the article": vertebroplasty named is no second
         # opinion (nearly every message names it), nor a lexical hit; a more specific term the
         # entry is about is ("can leaked cement cause anything serious?").

@@ -326,6 +326,18 @@ def test_an_unsure_top_intent_backed_by_a_named_term_is_answered(service: Knowle
     assert answered(service.clarify(question)) == "risk_stroke"
 
 
+def test_an_unsure_reading_is_settled_by_the_asking_words_of_one_of_the_two_likeliest(
+    service: KnowledgeService,
+) -> None:
+    # "Incidence?" after a complication: NLU is unsure between how common and the research.
+    for ranking in (["ask_how_common", "ask_evidence"], ["ask_evidence", "ask_how_common"]):
+        unsure = Question(intent="nlu_fallback", ranking=ranking, text="incidence?")
+        assert answered(service.clarify(unsure)) == "risk_frequency"
+    # Words of neither leave the choice to the patient.
+    neither = Question(intent="nlu_fallback", ranking=["ask_how_common", "ask_evidence"], text="numbers?")
+    assert isinstance(service.clarify(neither), Clarification)
+
+
 def test_the_family_entry_whose_words_the_question_uses_answers_it(service: KnowledgeService) -> None:
     # "Who should she see?" classified as why-a-second-opinion is asking whom to see.
     who = Question(intent="ask_second_opinion_why", text="my mum wants another opinion. who should she see?")
