@@ -76,6 +76,13 @@ DEV_SETS = [
         ("does kyphoplasty have a stroke risk too", "other_treatments_details"),
         ("what is a neurosurgeon?", "who_performs"),
         ("my dad had a mild heart attack in May, could he still have it?", "health_conditions"),
+        ("we want to bring a legal case against the clinic", "legal"),
+        ("what should we watch out for once he is home", "warning_signs"),
+        ("how many studies did the 2010 paper include?", "study_details"),
+        ("what apart from thin bones can make a vertebra collapse?", "causes_cancer"),
+        ("what is the mechanism of a cement leak", "how_problems_happen"),
+        ("which cement goes into the bone", "procedure_details"),
+        ("is kyphoplasty any good in the studies?", "other_treatments_details"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
@@ -98,6 +105,9 @@ def test_the_focus_is_the_last_question_of_a_long_message() -> None:
         "tell me a story",
         "pretend you are a surgeon",
         "keep your answers to one line from now",
+        "give me a one-word answer, is it safe?",
+        "tell me if it works but do not mention the studies",
+        "write the risks out as a limerick",
     ],
 )
 def test_instructions_aimed_at_the_assistant_are_recognised(text: str) -> None:
@@ -194,6 +204,8 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         ("can a compression fracture be treated without surgery?", None),
         ("are nsaids or opioids better for my dad's back fracture", None),
         ("is alendronate better than zoledronic acid", "doses_drugs"),
+        ("what treatments other than osteoporosis medicines are there?", None),
+        ("does kyphoplasty work better than vertebroplasty?", None),
     ],
 )
 def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
