@@ -436,14 +436,16 @@ class KnowledgeService:
         if hit is not None:
             supported.add(hit.entry_id)
         # "Incidence?", "why bother though?": a likely entry whose own asking words the focus uses.
-        supported |= {e.id for e in top_two if e is not None and e.asks and focus_uses(question.text, e.asks)}
+        uses_asks = {e.id for e in top_two if e is not None and e.asks and focus_uses(question.text, e.asks)}
+        supported |= uses_asks
         # Unsure between an entry and "not about the article": vertebroplasty named is no second
         # opinion (nearly every message names it), nor a lexical hit; a more specific term the
-        # entry is about is ("can leaked cement cause anything serious?").
+        # entry is about is ("can leaked cement cause anything serious?"), and so are the entry's
+        # own asking words ("incidence?" for how common problems are).
         maybe_out_of_scope = OUT_OF_SCOPE_INTENT in question.ranking[:2]
         if maybe_out_of_scope:
             likely = next((e for e in top_two if e is not None), None)
-            if likely is not None and likely.topic in named - {COMPARED_WITH}:
+            if likely is not None and (likely.topic in named - {COMPARED_WITH} or likely.id in uses_asks):
                 return self._answer(catalog, likely, context)
         elif top_two and top_two[0] is not None and top_two[0].id in supported:
             return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)

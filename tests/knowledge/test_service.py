@@ -330,12 +330,19 @@ def test_an_unsure_reading_is_settled_by_the_asking_words_of_one_of_the_two_like
     service: KnowledgeService,
 ) -> None:
     # "Incidence?" after a complication: NLU is unsure between how common and the research.
-    for ranking in (["ask_how_common", "ask_evidence"], ["ask_evidence", "ask_how_common"]):
+    for ranking in (
+        ["ask_how_common", "ask_evidence"],
+        ["ask_evidence", "ask_how_common"],
+        ["out_of_scope", "ask_how_common"],
+    ):
         unsure = Question(intent="nlu_fallback", ranking=ranking, text="incidence?")
         assert answered(service.clarify(unsure)) == "risk_frequency"
     # Words of neither leave the choice to the patient.
     neither = Question(intent="nlu_fallback", ranking=["ask_how_common", "ask_evidence"], text="numbers?")
     assert isinstance(service.clarify(neither), Clarification)
+    maybe_not = Question(intent="nlu_fallback", ranking=["out_of_scope", "ask_how_common"], text="numbers?")
+    unsure = service.clarify(maybe_not)
+    assert isinstance(unsure, Clarification) and unsure.maybe_not_covered
 
 
 def test_the_family_entry_whose_words_the_question_uses_answers_it(service: KnowledgeService) -> None:
