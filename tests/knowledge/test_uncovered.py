@@ -22,6 +22,7 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "blind7" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind8" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind9" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind10" / "questions.yml",
     # Blind sets 1 and 2, training data since: questions written by people who never saw the cues.
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers.yml",
 ]
@@ -206,6 +207,10 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         ("is alendronate better than zoledronic acid", "doses_drugs"),
         ("what treatments other than osteoporosis medicines are there?", None),
         ("does kyphoplasty work better than vertebroplasty?", None),
+        ("why is that?", "how_problems_happen"),
+        ("My daughter wants me to get a second opinion. Why is that so important?", None),
+        ("do I need a referral letter from my GP?", "logistics"),
+        ("what does VP mean on my referral letter?", None),
     ],
 )
 def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
