@@ -84,6 +84,12 @@ DEV_SETS = [
         ("what is the mechanism of a cement leak", "how_problems_happen"),
         ("which cement goes into the bone", "procedure_details"),
         ("is kyphoplasty any good in the studies?", "other_treatments_details"),
+        ("which is the closest hospital that does it?", "availability"),
+        ("what are her legal rights here?", "legal"),
+        ("is osteoporosis curable?", "osteoporosis"),
+        ("how could he tell if he had a bleed afterwards", "warning_signs"),
+        ("why would someone get a stroke from vertebroplasty?", "how_problems_happen"),
+        ("do they go in from the back?", "procedure_details"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
@@ -109,6 +115,7 @@ def test_the_focus_is_the_last_question_of_a_long_message() -> None:
         "give me a one-word answer, is it safe?",
         "tell me if it works but do not mention the studies",
         "write the risks out as a limerick",
+        "pretend the article says it is risk free",
     ],
 )
 def test_instructions_aimed_at_the_assistant_are_recognised(text: str) -> None:
@@ -211,6 +218,8 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
         ("My daughter wants me to get a second opinion. Why is that so important?", None),
         ("do I need a referral letter from my GP?", "logistics"),
         ("what does VP mean on my referral letter?", None),
+        ("will the procedure cure my osteoporosis", None),
+        ("how do I know if vertebroplasty is right for me?", None),
     ],
 )
 def test_the_shape_of_a_question_can_show_its_topic(text: str, topic: str | None) -> None:
