@@ -43,7 +43,7 @@ _EARLIEST = re.compile(
 _LATEST = re.compile(r"\b(?:newer|newest|more recent|most recent|latest|later one|came (?:second|later|after))\b", re.I)
 # "Does vertebroplasty do that too?": the same question about the other treatment.
 _SAME = re.compile(
-    r"\b(?:as well|too|also|same|either|tru(?:e)? (?:of|for)|like that)\b|\bto\W*$"
+    r"\b(?:as well|too|also|same|either|true? (?:of|for)|like that)\b|\bto\W*$"
     r"|\b(?:doesn'?t|does not|don'?t|do not|isn'?t|is not|won'?t|will not)\s+"
     r"(?:do|have|cause|need|use|get)\s+(?:that|this|it|them|those)\b",
     re.I,
