@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import names, presenter
 from actions.conversation import (
     asks_if_same,
+    asks_why_alone,
     chosen_number,
     context_from,
     entity_value,
@@ -69,6 +70,10 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     named term or a confident search hit settles it, and otherwise offers the likely entries.
     """
     question = in_context(question, context, prep_step)
+    why = service.why_after(context) if asks_why_alone(question.text) else None
+    if why is not None:
+        # "Why?" right after a problem: how it comes about, answered by its entry or declined.
+        return why
     declined = service.not_covered(question.text)
     if declined is not None:
         # "Why does that happen?" is answered by an entry that explains it, and declined otherwise.

@@ -50,6 +50,12 @@ _SAME = re.compile(
 )
 # "Why does that happen?": a short message about what the last answer said.
 _BACK = re.compile(r"\b(?:that|it|its|this|those|these|one|there)\b", re.I)
+# "Why?", "how so?", "mechanism?": a bare question about what the last answer said.
+_WHY_ALONE = re.compile(
+    r"^\W*(?:(?:and|but|so|ok(?:ay)?)\W+)?(?:why|how|how so|how come|why so|why is that|why though|but why"
+    r"|how exactly|why exactly|(?:what is |what'?s )?(?:the )?mechanism)\W*$",
+    re.I,
+)
 # "Do they help with the pain?", "does it work fast?": a question about the thing just talked about.
 _THING = re.compile(
     r"^\W*(?:and\W+|but\W+|so\W+)?(?:do|does|did|can|could|will|would|are|is) (?:they|them|it|those|these)\b", re.I
@@ -58,7 +64,7 @@ _THING = re.compile(
 # to something said, not a question of its own ("and will it fix the osteoporosis?").
 _POINTER = re.compile(
     r"^\W*(?:ok(?:ay)?\W+|so\W+)?(?:and\W+)?(?:what about|how about|about|tell me (?:more )?about|more (?:on|about)"
-    r"|the|those|that|for)\b|\b(?:one|ones|bit|bits|part|thing|kind)\W*$"
+    r"|the|those|that|for|of|with)\b|\b(?:one|ones|bit|bits|part|thing|kind)\W*$"
     r"|^\W*(?:what|which)\b.{0,30}\b(?:do|did) (?:you|they|it) mean\b",
     re.I,
 )
@@ -162,6 +168,11 @@ def asks_if_same(text: str) -> bool:
 def refers_back(text: str) -> bool:
     """Whether a short message is about what was just said ("why does that happen?")."""
     return _short(text) and bool(_BACK.search(text))
+
+
+def asks_why_alone(text: str) -> bool:
+    """Whether the message is only "why?" or "how?", asked of what was just said."""
+    return bool(_WHY_ALONE.search(text))
 
 
 def refers_to_the_thing_said(text: str) -> bool:

@@ -10,7 +10,15 @@ from knowledge.catalog import Catalog
 from knowledge.model import MAX_READINGS, WORRIES, Entry, Term, TreatmentOption
 from knowledge.repository import Repository, SqlRepository
 from knowledge.search import confident_hit
-from knowledge.uncovered import Uncovered, UncoveredTopic, default_uncovered, focus, focus_uses, phrases_in_focus
+from knowledge.uncovered import (
+    Uncovered,
+    UncoveredTopic,
+    default_uncovered,
+    focus,
+    focus_uses,
+    phrases_in_focus,
+    words,
+)
 
 MAX_SUGGESTIONS = 3
 # "The last one": the number `KnowledgeService.choose` reads as the last item.
@@ -18,8 +26,17 @@ LAST = -1
 # NLU's intent for a message outside the article: a near tie with it is never answered.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
+# The aspect of a problem that "why?" asks about (see `explains` in entries.yml).
+CAUSE = "cause"
 # Words that ask for something in place of the procedure, and say nothing of which medicine.
 _ALTERNATIVE_WORDS = frozenset({"instead", "rather", "alternative", "alternatives", "option", "options", "avoid"})
+# Words that ask for a treatment in place of another ("an alternative to", "an option instead of").
+_IN_PLACE_WORDS = frozenset({"instead", "alternative", "alternatives", "option", "options"})
+# Words that set two named treatments side by side ("versus", "what sets them apart", "basically").
+_COMPARING_WORDS = frozenset(
+    """versus vs difference differences different differ apart distinction distinguish same compare compared
+    comparison basically both extra similar similarity between""".split()
+)
 # "What else is there besides physio?": the question asks for the rest of the family.
 _BESIDES = re.compile(
     r"\b(?:what else|anything else|any other|other options?|other choices?|other treatments?|other ways?)\b"
@@ -188,14 +205,28 @@ class KnowledgeService:
         if general is not None:
             return self._readings(catalog, general, context)
         entry = self._what_is_asked(catalog, entry, question.text, named)
-        # "Is kyphoplasty just vertebroplasty with a balloon?" names both: the comparison answers it.
-        # Only the focus counts: "They offered vertebroplasty or kyphoplasty. What is kyphoplasty?"
-        # asks about kyphoplasty.
+        comparison = self._comparison_named(catalog, question)
+        if comparison is not None and entry.topic in (COMPARED_WITH, comparison.compares):
+            entry = comparison
+        return self._answer(catalog, entry, context)
+
+    @staticmethod
+    def _comparison_named(catalog: Catalog, question: Question) -> Entry | None:
+        """The comparison entry, when the question's focus names vertebroplasty and one treatment it compares.
+
+        "Is kyphoplasty just vertebroplasty with a balloon?" or "BKP or PVP, what sets them
+        apart?" names both: the comparison answers it. Only the focus counts: "They offered
+        vertebroplasty or kyphoplasty. What is kyphoplasty?" asks about kyphoplasty. A question
+        that asks for it in place of vertebroplasty ("is kyphoplasty an alternative to
+        vertebroplasty?") asks about the treatment as an option, not for the comparison.
+        """
         in_focus = {t.id for t in catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))}
         compared = [c for t in in_focus - {COMPARED_WITH} if (c := catalog.by_compares(t))]
-        if COMPARED_WITH in in_focus and len(compared) == 1 and entry.topic in (COMPARED_WITH, compared[0].compares):
-            entry = compared[0]
-        return self._answer(catalog, entry, context)
+        if COMPARED_WITH not in in_focus or len(compared) != 1:
+            return None
+        if content_words(focus(question.text)) & _IN_PLACE_WORDS:
+            return None
+        return compared[0]
 
     @staticmethod
     def _general_reading(catalog: Catalog, entry: Entry, terms: Sequence[Term], text: str) -> tuple[str, ...] | None:
@@ -392,6 +423,25 @@ class KnowledgeService:
             return None
         return self._answer(catalog, catalog.get(entry_id), context)
 
+    def why_after(self, context: Context) -> Resolution | None:
+        """'Why?' or 'how so?' right after a problem of a list: how that problem comes about.
+
+        The problem's entry answers when it explains how it comes about (`explains: [cause]`);
+        a problem of the same list that does not is declined by the topic that aspect answers.
+        After anything else the bare question says too little to read here.
+        """
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last = catalog.get(context.last_entry)
+        if CAUSE in last.explains:
+            return self._answer(catalog, last, context)
+        siblings = [e for e in catalog.entries if last.topic and last.broader and e.broader == last.broader]
+        topic = self._uncovered.answered_by(CAUSE)
+        if topic is not None and any(CAUSE in e.explains for e in siblings):
+            return NotCovered(topic)
+        return None
+
     def entry_for_intent(self, intent: str | None) -> str | None:
         """The id of the entry that answers this intent, if any."""
         entry = self.catalog().by_intent(intent or "")
@@ -443,6 +493,11 @@ class KnowledgeService:
         # entry is about is ("can leaked cement cause anything serious?"), and so are the entry's
         # own asking words ("incidence?" for how common problems are).
         maybe_out_of_scope = OUT_OF_SCOPE_INTENT in question.ranking[:2]
+        comparison = self._comparison_named(catalog, question)
+        comparing = set(words(focus(question.text))) & _COMPARING_WORDS
+        if comparison is not None and comparing and any(e is not None and e.topic in named for e in top_two):
+            # "Vertebroplasty versus kyphoplasty, what's the extra step?", read as either treatment.
+            return self._answer(catalog, comparison, context)
         if maybe_out_of_scope:
             likely = next((e for e in top_two if e is not None), None)
             if likely is not None and (likely.topic in named - {COMPARED_WITH} or likely.id in uses_asks):
@@ -515,8 +570,10 @@ class KnowledgeService:
         """
         head = entry.broader or entry.id
         asked = [e for e in catalog.entries if head in (e.id, e.broader) and e.asks and focus_uses(text, e.asks)]
-        if entry.broader and entry.topic in named:
-            asked = [e for e in asked if not e.topic]
+        if entry.broader and entry.topic:
+            # A reading about one thing never gives way to the broad entry: "is there any danger
+            # to the brain?" read as the stroke stays the stroke, though "danger" asks for the risks.
+            asked = [e for e in asked if e.broader and not (entry.topic in named and e.topic)]
         return asked[0] if len(asked) == 1 else entry
 
     @staticmethod

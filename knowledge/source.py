@@ -233,9 +233,10 @@ def check_source(
     heads = {e.broader for e in source.entries if e.broader}
     for entry in source.entries:
         problems += [f"{entry.id}: {p}" for p in _entry_problems(entry, id_set, term_ids, known_sections, max_grade)]
-        if entry.asks and not entry.broader and entry.id not in heads:
+        if entry.asks and not entry.intent and not entry.broader and entry.id not in heads:
             problems.append(
-                f"{entry.id}: has asks but no family: asks choose between an entry and those it is broader than"
+                f"{entry.id}: has asks but no intent or family: asks choose between an entry and its family's"
+                " others, or between NLU's likeliest readings"
             )
         problems += [f"{entry.id}: {p}" for p in _faithfulness_problems(entry, context)]
     problems += _term_problems(source.terms)

@@ -107,6 +107,10 @@ class Uncovered:
         found = words(focus(text))
         return next((t for t in self.topics if t.named_in(found)), None)
 
+    def answered_by(self, aspect: str) -> UncoveredTopic | None:
+        """The topic declined unless the entry asked about explains this aspect ("cause")."""
+        return next((t for t in self.topics if t.answered_by == aspect), None)
+
     def is_instruction(self, text: str) -> bool:
         """Whether the message tells the assistant to do something other than answer from the article."""
         return _contains(words(text), self.instruction_cues)

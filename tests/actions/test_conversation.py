@@ -8,6 +8,7 @@ import pytest
 
 from actions.conversation import (
     asks_if_same,
+    asks_why_alone,
     chosen_number,
     context_from,
     pending_safety_check,
@@ -165,6 +166,18 @@ def test_asking_whether_the_other_treatment_does_the_same(text: str, same: bool)
 def test_its_points_back_at_what_was_just_said() -> None:
     assert refers_back("what are its risks")
     assert not refers_back("what are the risks")
+
+
+@pytest.mark.parametrize(
+    "text", ["why?", "How?", "how so?", "and why", "mechanism?", "what's the mechanism?", "but why?"]
+)
+def test_a_bare_why_or_how_asks_about_what_was_just_said(text: str) -> None:
+    assert asks_why_alone(text)
+
+
+@pytest.mark.parametrize("text", ["why does that happen?", "how often?", "why get a second opinion?", "who wrote it?"])
+def test_a_question_with_more_than_why_or_how_is_not_bare(text: str) -> None:
+    assert not asks_why_alone(text)
 
 
 def test_a_question_about_they_or_it_asks_about_the_thing_just_said() -> None:

@@ -9,7 +9,7 @@ import pytest
 from knowledge.errors import EntryNotFound, KnowledgeUnavailable
 from knowledge.model import KnowledgeSource
 from knowledge.repository import InMemoryRepository
-from knowledge.service import LAST, Answer, Clarification, Context, KnowledgeService, Question
+from knowledge.service import LAST, Answer, Clarification, Context, KnowledgeService, NotCovered, Question
 
 
 def answered(resolution: object) -> str:
@@ -194,6 +194,54 @@ def test_a_question_naming_both_treatments_gets_their_comparison(service: Knowle
         text="They said I could have vertebroplasty or kyphoplasty. What exactly is kyphoplasty?",
     )
     assert answered(service.for_intent(story)) == "alt_kyphoplasty"
+
+
+def test_an_unsure_question_naming_both_treatments_gets_their_comparison(service: KnowledgeService) -> None:
+    unsure = Question(
+        intent="nlu_fallback",
+        ranking=("out_of_scope", "ask_kyphoplasty", "ask_how_different"),
+        entity_phrases=["BKP", "PVP"],
+        text="BKP or PVP - what sets them apart?",
+    )
+    assert answered(service.clarify(unsure)) == "compare_kyphoplasty"
+
+
+def test_a_treatment_asked_for_in_place_of_vertebroplasty_is_that_treatment_not_the_comparison(
+    service: KnowledgeService,
+) -> None:
+    question = Question(
+        intent="ask_kyphoplasty",
+        entity_phrases=["kyphoplasty", "vertebroplasty"],
+        text="Is kyphoplasty an alternative to vertebroplasty?",
+    )
+    assert answered(service.for_intent(question)) == "alt_kyphoplasty"
+
+
+def test_why_alone_after_a_problem_is_answered_by_it_or_declined_as_how_it_happens(service: KnowledgeService) -> None:
+    assert answered(service.why_after(Context(last_entry="risk_pulmonary_embolism"))) == "risk_pulmonary_embolism"
+    declined = service.why_after(Context(last_entry="risk_bleeding"))
+    assert isinstance(declined, NotCovered) and declined.topic is not None
+    assert declined.topic.answered_by == "cause"
+    # After an answer that is not about one problem, a bare "why?" says too little to read here.
+    assert service.why_after(Context(last_entry="second_opinion_why")) is None
+    assert service.why_after(Context(last_entry="risk_frequency")) is None
+    assert service.why_after(Context()) is None
+
+
+def test_asking_words_settle_an_unsure_reading_outside_a_family(service: KnowledgeService) -> None:
+    unsure = Question(
+        intent="nlu_fallback",
+        ranking=("ask_what_is_vertebroplasty", "ask_conditions_treated"),
+        text="whats vertebroplasty usually done for",
+    )
+    assert answered(service.clarify(unsure)) == "conditions_treated"
+    safe = Question(intent="nlu_fallback", ranking=("ask_limitations", "ask_risks"), text="how safe is it overall?")
+    assert answered(service.clarify(safe)) == "risks_overview"
+
+
+def test_a_named_problem_asked_about_in_its_family_words_keeps_its_entry(service: KnowledgeService) -> None:
+    question = Question(intent="ask_risk_stroke", entity_phrases=["stroke"], text="is a stroke dangerous?")
+    assert answered(service.for_intent(question)) == "risk_stroke"
 
 
 def test_asking_the_same_of_vertebroplasty_after_kyphoplasty_gets_the_comparison(service: KnowledgeService) -> None:

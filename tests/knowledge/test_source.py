@@ -204,7 +204,10 @@ def test_entries_that_report_a_study_say_the_article_reports_it(source: Knowledg
         ({"intent": None, "compares": None}, "no question can reach it"),
         ({"related": ("risk_stroke",)}, "lists itself as related"),
         ({"topic": "no_such_term"}, "topic 'no_such_term' is not a term"),
-        ({"broader": None, "asks": ("how",)}, "has asks but no family"),
+        (
+            {"broader": None, "intent": None, "compares": "kyphoplasty", "asks": ("how",)},
+            "has asks but no intent or family",
+        ),
     ],
 )
 def test_check_names_each_kind_of_problem(source: KnowledgeSource, changes: dict[str, object], expected: str) -> None:
