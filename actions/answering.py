@@ -53,6 +53,9 @@ def in_context(question: Question, context: Context, prep_step: str | None) -> Q
         ranking=[intent for intent in question.ranking if intent not in out_of_context],
         entity_phrases=question.entity_phrases,
         text=question.text,
+        confidences=[
+            c for intent, c in zip(question.ranking, question.confidences, strict=False) if intent not in out_of_context
+        ],
     )
 
 
@@ -74,6 +77,10 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     if why is not None:
         # "Why?" right after a problem: how it comes about, answered by its entry or declined.
         return why
+    dated = time_reference(question.text)
+    if dated is not None and service.in_date_order(context):
+        # "Which one came first?" after the studies; after anything else it asks about history.
+        return service.choose(dated, context)
     declined = service.not_covered(question.text)
     if declined is not None:
         # "Why does that happen?" is answered by an entry that explains it, and declined otherwise.
@@ -87,7 +94,7 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     if referred is not None:
         return referred
     if question.intent == names.INTENT_OUT_OF_SCOPE:
-        return NotCovered()
+        return service.asked_after_all(question, context) or NotCovered()
     handlers: dict[str, Callable[[], Resolution]] = {
         names.INTENT_FALLBACK: lambda: service.clarify(question, context),
         names.INTENT_FOLLOW_UP: lambda: service.follow_up(context),
@@ -114,7 +121,7 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     carried = service.carried_over(question, context, pointer, refers=refers_back(question.text))
     if carried is not None:
         return carried
-    place = place_reference(question.text) or time_reference(question.text)
+    place = place_reference(question.text)
     if place is not None:
         return service.choose(place, context)
     if refers_to_other(question.text):

@@ -97,12 +97,19 @@ def question_from(message: Mapping[str, Any]) -> Question:
         # Unsure whether the article answers it: asked like any unsure question, never declined outright.
         intent = names.INTENT_FALLBACK
     ranking = [name for name, _ in scored]
+    confidences = [confidence for _, confidence in scored]
     phrases = [
         str(e["value"])
         for e in message.get("entities") or []
         if e.get("value") is not None and e.get("entity") in TERM_LABELS
     ]
-    return Question(intent=intent, ranking=ranking, entity_phrases=phrases, text=str(message.get("text") or ""))
+    return Question(
+        intent=intent,
+        ranking=ranking,
+        entity_phrases=phrases,
+        text=str(message.get("text") or ""),
+        confidences=confidences,
+    )
 
 
 def _barely_ahead(scored: Sequence[tuple[str, float]]) -> bool:

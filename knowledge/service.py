@@ -44,6 +44,8 @@ _BESIDES = re.compile(
 )
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
+# The label of terms that name a study: a list of studies is named in date order.
+STUDY_LABEL = "study"
 # The label of terms that name a part of the body ("lungs", "brain").
 BODY_PART = "body_part"
 # Words that name no particular item of a list ("what about THE risks?", "tell me more about THAT ONE").
@@ -68,6 +70,9 @@ def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
 
 
+# "Not about the article" gives way to the next reading's asking words only when that reading has
+# at least this share of its confidence ("how risky is a vertebroplasty?": 0.27 against 0.55).
+ASKED_AFTER_ALL_SHARE = 0.45
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
 SEARCH_MIN_SCORE = 4.0
@@ -82,6 +87,8 @@ class Question:
     ranking: Sequence[str] = ()
     entity_phrases: Sequence[str] = ()
     text: str = ""
+    # NLU's confidence in each reading of `ranking`, in its order (empty when not known).
+    confidences: Sequence[float] = ()
 
 
 @dataclass(frozen=True)
@@ -277,7 +284,8 @@ class KnowledgeService:
     def how_different(self, question: Question, context: Context) -> Resolution:
         """'How is it different?': the comparison for the treatment named or last talked about."""
         catalog = self.catalog()
-        candidates = [t.id for t in catalog.terms_in(question.entity_phrases)]
+        named = [t.id for t in catalog.terms_in(question.entity_phrases)]
+        candidates = list(named)
         if context.last_entry and catalog.has(context.last_entry):
             last = catalog.get(context.last_entry)
             candidates += [t for t in (last.compares, last.topic) if t]
@@ -285,7 +293,32 @@ class KnowledgeService:
             entry = catalog.by_compares(term_id)
             if entry is not None:
                 return self._answer(catalog, entry, context)
+        study = context.last_entry
+        if not named and study and self._is_study(catalog, study):
+            # "What did they compare it with?" after a study: the study's entry says what it compared.
+            return self._answer(catalog, catalog.get(study), context)
+        # Nothing says which treatment ("the difference between a burst and a compression fracture"?):
+        # the comparisons are offered, never answered unasked.
         return Clarification(tuple(e for e in catalog.entries if e.compares))
+
+    def in_date_order(self, context: Context) -> bool:
+        """Whether what a place points into is a list of studies, the one kind of list named in date order.
+
+        "Which one came first?" after the studies picks the older study; after kyphoplasty it asks
+        about the history of the treatments, which the article does not cover.
+        """
+        catalog = self.catalog()
+        items = [e for item in self._items(catalog, context) for e in item]
+        return bool(items) and all(self._is_study(catalog, e) for e in items)
+
+    @staticmethod
+    def _is_study(catalog: Catalog, entry_id: str | None) -> bool:
+        """Whether the entry is about one study (its topic is a term labelled as a study)."""
+        if not entry_id or not catalog.has(entry_id):
+            return False
+        topic = catalog.get(entry_id).topic
+        term = catalog.term(topic) if topic else None
+        return term is not None and term.label == STUDY_LABEL
 
     def choose(self, number: int, context: Context) -> Resolution:
         """The patient picked the n-th item (1-based, `LAST` for the last one).
@@ -502,6 +535,11 @@ class KnowledgeService:
             likely = next((e for e in top_two if e is not None), None)
             if likely is not None and (likely.topic in named - {COMPARED_WITH} or likely.id in uses_asks):
                 return self._answer(catalog, likely, context)
+        elif len([e for e in top_two if e is not None and e.id in uses_asks]) == 1:
+            # "Whats vertebroplasty usually done for": the asking words of one reading outweigh
+            # vertebroplasty named, which nearly every question names.
+            asked = next(e for e in top_two if e is not None and e.id in uses_asks)
+            return self._answer(catalog, self._what_is_asked(catalog, asked, question.text, named), context)
         elif top_two and top_two[0] is not None and top_two[0].id in supported:
             return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)
         if len(top_two) == 2 and all(top_two):
@@ -518,6 +556,22 @@ class KnowledgeService:
             # The only likely entry, and the patient named its term: asking would offer one button.
             return self._answer(catalog, next(iter(candidates.values())), context)
         return Clarification(tuple(candidates.values())[:MAX_READINGS], maybe_not_covered=maybe_out_of_scope)
+
+    def asked_after_all(self, question: Question, context: Context = Context()) -> Answer | None:
+        """NLU read the message as outside the article, but the next reading's own asking words are in its focus.
+
+        "How risky is a vertebroplasty?" or "verteboplasty??? never heard of it": words NLU had not
+        seen with the risks or with what it is, which those entries list as their `asks`.
+        """
+        catalog = self.catalog()
+        scored = list(zip(question.ranking, question.confidences, strict=False))
+        if len(scored) < 2 or scored[1][1] < ASKED_AFTER_ALL_SHARE * scored[0][1]:
+            # A clear lead: "is it safe to get a flu jab?" is not about the risks of the procedure.
+            return None
+        likely = catalog.by_intent(scored[1][0])
+        if likely is None or not likely.asks or not focus_uses(question.text, likely.asks):
+            return None
+        return self._answer(catalog, likely, context)
 
     def visit_questions(self, worry: str, recent_fracture: bool | None) -> tuple[VisitQuestion, ...]:
         """Questions to take to a doctor, for one worry ("all" for every one), in the curators' order.

@@ -9,9 +9,14 @@ from knowledge.service import Answer, Clarification, Context, KnowledgeService, 
 
 
 def test_a_choice_with_nothing_offered_is_left_unsure_without_the_choice_intent() -> None:
-    question = Question(intent="choose_number", ranking=["choose_number", "ask_how_common"], text="like 1 in 100?")
+    question = Question(
+        intent="choose_number",
+        ranking=["choose_number", "ask_how_common"],
+        confidences=[0.6, 0.3],
+        text="like 1 in 100?",
+    )
     assert in_context(question, Context(), prep_step=None) == Question(
-        intent="nlu_fallback", ranking=["ask_how_common"], text="like 1 in 100?"
+        intent="nlu_fallback", ranking=["ask_how_common"], confidences=[0.3], text="like 1 in 100?"
     )
     offered = Context(offered=("risk_stroke", "risk_bleeding"))
     assert in_context(question, offered, prep_step=None) == question
@@ -26,7 +31,7 @@ def test_answers_to_the_question_list_count_only_while_it_asks() -> None:
         "ask_risks",
     ]
     assert in_context(question, Context(), prep_step="worry") == Question(
-        intent="ask_evidence", ranking=["ask_evidence", "choose_worry", "ask_risks"]
+        intent="ask_evidence", ranking=["ask_evidence", "choose_worry", "ask_risks"], confidences=[]
     )
 
 

@@ -94,6 +94,7 @@ def test_not_about_the_article_barely_ahead_of_a_question_is_unsure(second: floa
     question = question_from(message)
     assert question.intent == intent
     assert question.ranking == ["out_of_scope", "ask_risks", "ask_what_is_vertebroplasty"]
+    assert question.confidences == [0.34, second, 0.05]
 
 
 def test_missing_slots_read_as_an_empty_context() -> None:

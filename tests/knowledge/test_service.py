@@ -229,14 +229,41 @@ def test_why_alone_after_a_problem_is_answered_by_it_or_declined_as_how_it_happe
 
 
 def test_asking_words_settle_an_unsure_reading_outside_a_family(service: KnowledgeService) -> None:
+    # Vertebroplasty named supports the first reading too, but nearly every question names it.
     unsure = Question(
         intent="nlu_fallback",
         ranking=("ask_what_is_vertebroplasty", "ask_conditions_treated"),
+        entity_phrases=("vertebroplasty",),
         text="whats vertebroplasty usually done for",
     )
     assert answered(service.clarify(unsure)) == "conditions_treated"
     safe = Question(intent="nlu_fallback", ranking=("ask_limitations", "ask_risks"), text="how safe is it overall?")
     assert answered(service.clarify(safe)) == "risks_overview"
+
+
+def test_a_reading_outside_the_article_gives_way_to_the_next_entrys_asking_words(service: KnowledgeService) -> None:
+    risky = Question(
+        intent="out_of_scope",
+        ranking=("out_of_scope", "ask_risks", "ask_what_is_vertebroplasty"),
+        confidences=(0.55, 0.27, 0.1),
+        text="How risky is a vertebroplasty?",
+    )
+    assert answered(service.asked_after_all(risky)) == "risks_overview"
+    garden = Question(
+        intent="out_of_scope",
+        ranking=("out_of_scope", "ask_risks"),
+        confidences=(0.55, 0.27),
+        text="when can I garden?",
+    )
+    assert service.asked_after_all(garden) is None
+    # A clear lead is kept, whatever words the question uses.
+    flu = Question(
+        intent="out_of_scope",
+        ranking=("out_of_scope", "ask_risks"),
+        confidences=(0.95, 0.01),
+        text="Is it safe to get a flu jab at 80?",
+    )
+    assert service.asked_after_all(flu) is None
 
 
 def test_a_named_problem_asked_about_in_its_family_words_keeps_its_entry(service: KnowledgeService) -> None:
@@ -545,3 +572,21 @@ def test_an_unsure_follow_up_about_the_treatment_just_shown_stays_on_it(service:
     assert answered(service.still_about_last(unsure, after_bone)) == "alt_bone_health_medication"
     elsewhere = dataclasses.replace(unsure, ranking=["ask_risk_stroke", "ask_pain_medication"])
     assert service.still_about_last(elsewhere, after_bone) is None
+
+
+def test_only_a_list_of_studies_is_in_date_order(service: KnowledgeService) -> None:
+    assert service.in_date_order(Context(last_entry="evidence_overview"))
+    # An answer about one study points into its broader entry's list: the other study.
+    assert service.in_date_order(Context(last_entry="evidence_jama_2010"))
+    # "Which came first?" after the treatments asks about their history, not a place in the list.
+    assert not service.in_date_order(Context(last_entry="alternatives_overview"))
+    assert not service.in_date_order(Context(last_entry="alt_kyphoplasty"))
+    assert not service.in_date_order(Context())
+
+
+def test_what_did_they_compare_it_with_after_a_study_is_that_study(service: KnowledgeService) -> None:
+    question = Question(intent="ask_how_different", text="what did they compare it with?")
+    assert answered(service.how_different(question, Context(last_entry="evidence_jama_2010"))) == "evidence_jama_2010"
+    # A treatment named still gets its comparison.
+    named = Question(intent="ask_how_different", entity_phrases=("kyphoplasty",), text="how is kyphoplasty different?")
+    assert answered(service.how_different(named, Context(last_entry="evidence_jama_2010"))) == "compare_kyphoplasty"
