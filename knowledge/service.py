@@ -35,7 +35,7 @@ _IN_PLACE_WORDS = frozenset({"instead", "alternative", "alternatives", "option",
 # Words that set two named treatments side by side ("versus", "what sets them apart", "basically").
 _COMPARING_WORDS = frozenset(
     """versus vs difference differences different differ apart distinction distinguish same compare compared
-    comparison basically both extra similar similarity between""".split()
+    comparison basically both extra similar similarity between separates separate distinguishes""".split()
 )
 # "What else is there besides physio?": the question asks for the rest of the family.
 _BESIDES = re.compile(

@@ -204,6 +204,13 @@ def test_an_unsure_question_naming_both_treatments_gets_their_comparison(service
         text="BKP or PVP - what sets them apart?",
     )
     assert answered(service.clarify(unsure)) == "compare_kyphoplasty"
+    separates = Question(
+        intent="nlu_fallback",
+        ranking=("ask_kyphoplasty", "ask_how_different"),
+        entity_phrases=["kyphoplasty", "vertebroplasty"],
+        text="kyphoplasty or vertebroplasty - what separates them",
+    )
+    assert answered(service.clarify(separates)) == "compare_kyphoplasty"
 
 
 def test_a_treatment_asked_for_in_place_of_vertebroplasty_is_that_treatment_not_the_comparison(
@@ -501,6 +508,21 @@ def test_unsure_between_an_entry_and_out_of_scope_a_named_term_does_not_settle_i
             "alt_physical_therapy",
             "other_treatments_details",
             "how often would I have to go for vp?",
+        ),
+        # Which exercises, or which changes: the article names them only in general.
+        (
+            "ask_physical_therapy",
+            "what exercises?",
+            "alt_physical_therapy",
+            "other_treatments_details",
+            "what exercises for vp?",
+        ),
+        (
+            "ask_alt_lifestyle",
+            "like what changes exactly?",
+            "alt_lifestyle",
+            "other_treatments_details",
+            "what changes for vp?",
         ),
     ],
 )

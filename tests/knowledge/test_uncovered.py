@@ -24,6 +24,7 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "blind9" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind10" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind11" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind12" / "questions.yml",
     # Blind sets 1 and 2, training data since: questions written by people who never saw the cues.
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers.yml",
 ]
@@ -42,6 +43,10 @@ DEV_SETS = [
         ("can I have an MRI with cement in my spine?", "scans"),
         ("should I wear a back brace afterwards", "braces_aids"),
         ("what dose of alendronate is right for me?", "doses_drugs"),
+        ("does zoledronic acid affect the kidneys?", "doses_drugs"),
+        ("what country did vertebroplasty start in", "history"),
+        ("How long does physiotherapy take to work for a compression fracture?", "other_treatments_details"),
+        ("is leakage less likely with kyphoplasty?", "other_treatments_details"),
         ("should I take calcium and vitamin D", "diet_supplements"),
         ("would spinal fusion be better?", "other_procedures"),
         ("could my fracture be from cancer?", "causes_cancer"),
@@ -117,6 +122,7 @@ def test_the_focus_is_the_last_question_of_a_long_message() -> None:
         "tell me if it works but do not mention the studies",
         "write the risks out as a limerick",
         "pretend the article says it is risk free",
+        "Please write a letter to my consultant asking for a second opinion.",
     ],
 )
 def test_instructions_aimed_at_the_assistant_are_recognised(text: str) -> None:
