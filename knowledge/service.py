@@ -65,6 +65,11 @@ def _term_words(term: Term) -> set[str]:
     return content_words(" ".join(term.synonyms))
 
 
+def _asked_in_focus(entry: Entry, text: str) -> bool:
+    """Whether the question's focus uses the entry's own asking words (its `asks`)."""
+    return bool(entry.asks) and focus_uses(text, entry.asks)
+
+
 def content_words(text: str) -> set[str]:
     """The words of a text that can name something: lower case, not plain words, at least three letters."""
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
@@ -312,9 +317,9 @@ class KnowledgeService:
         return bool(items) and all(self._is_study(catalog, e) for e in items)
 
     @staticmethod
-    def _is_study(catalog: Catalog, entry_id: str | None) -> bool:
+    def _is_study(catalog: Catalog, entry_id: str) -> bool:
         """Whether the entry is about one study (its topic is a term labelled as a study)."""
-        if not entry_id or not catalog.has(entry_id):
+        if not catalog.has(entry_id):
             return False
         topic = catalog.get(entry_id).topic
         term = catalog.term(topic) if topic else None
@@ -519,7 +524,8 @@ class KnowledgeService:
         if hit is not None:
             supported.add(hit.entry_id)
         # "Incidence?", "why bother though?": a likely entry whose own asking words the focus uses.
-        uses_asks = {e.id for e in top_two if e is not None and e.asks and focus_uses(question.text, e.asks)}
+        asking = [e for e in top_two if e is not None and _asked_in_focus(e, question.text)]
+        uses_asks = {e.id for e in asking}
         supported |= uses_asks
         # Unsure between an entry and "not about the article": vertebroplasty named is no second
         # opinion (nearly every message names it), nor a lexical hit; a more specific term the
@@ -535,11 +541,10 @@ class KnowledgeService:
             likely = next((e for e in top_two if e is not None), None)
             if likely is not None and (likely.topic in named - {COMPARED_WITH} or likely.id in uses_asks):
                 return self._answer(catalog, likely, context)
-        elif len([e for e in top_two if e is not None and e.id in uses_asks]) == 1:
+        elif len(asking) == 1:
             # "Whats vertebroplasty usually done for": the asking words of one reading outweigh
             # vertebroplasty named, which nearly every question names.
-            asked = next(e for e in top_two if e is not None and e.id in uses_asks)
-            return self._answer(catalog, self._what_is_asked(catalog, asked, question.text, named), context)
+            return self._answer(catalog, self._what_is_asked(catalog, asking[0], question.text, named), context)
         elif top_two and top_two[0] is not None and top_two[0].id in supported:
             return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)
         if len(top_two) == 2 and all(top_two):
@@ -569,7 +574,7 @@ class KnowledgeService:
             # A clear lead: "is it safe to get a flu jab?" is not about the risks of the procedure.
             return None
         likely = catalog.by_intent(scored[1][0])
-        if likely is None or not likely.asks or not focus_uses(question.text, likely.asks):
+        if likely is None or not _asked_in_focus(likely, question.text):
             return None
         return self._answer(catalog, likely, context)
 
@@ -623,7 +628,7 @@ class KnowledgeService:
         `named` holds the ids of the terms the question names.
         """
         head = entry.broader or entry.id
-        asked = [e for e in catalog.entries if head in (e.id, e.broader) and e.asks and focus_uses(text, e.asks)]
+        asked = [e for e in catalog.entries if head in (e.id, e.broader) and _asked_in_focus(e, text)]
         if entry.broader and entry.topic:
             # A reading about one thing never gives way to the broad entry: "is there any danger
             # to the brain?" read as the stroke stays the stroke, though "danger" asks for the risks.
