@@ -29,12 +29,19 @@ _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
 _CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"))
 
 
+# A possessive "'s" ("kyphoplasty's risks", "my mum's pills"), told apart from "it's", "what's"...
+_POSSESSIVE = re.compile(r"\b(?!(?:it|that|what|there|here|he|she|who|where|how|let|when|why)'s\b)([a-z0-9]+)'s\b")
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words with contractions written out, keeping "x-ray" and "%" whole."""
+    """Lower-case words with contractions written out and possessives dropped, keeping "x-ray" and "%" whole.
+
+    "Kyphoplasty's risks" reads as "kyphoplasty risks", so one cue finds both.
+    """
     text = text.lower().replace("’", "'").replace("can't", "can not").replace("won't", "will not")
     for short, long in _CONTRACTIONS:
         text = text.replace(short, long)
-    return _WORD.findall(text)
+    return _WORD.findall(_POSSESSIVE.sub(r"\1", text))
 
 
 def focus(text: str) -> str:

@@ -202,6 +202,21 @@ def test_contractions_are_written_out_before_cues_are_matched() -> None:
     ]
 
 
+def test_a_possessive_reads_as_the_word_it_belongs_to() -> None:
+    assert words("Kyphoplasty's risks? It's what's on my mum's list") == [
+        "kyphoplasty",
+        "risks",
+        "it's",
+        "what's",
+        "on",
+        "my",
+        "mum",
+        "list",
+    ]
+    topic = default_uncovered().topic_of("ok so what are kyphoplasty's risks then")
+    assert topic is not None and topic.id == "other_treatments_details"
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
