@@ -29,6 +29,8 @@ from knowledge.feedback import REASON_FALLBACK, REASON_INSTRUCTION, REASON_NOT_C
 from knowledge.service import Answer, Context, KnowledgeService, NotCovered, Question, Resolution
 
 MAX_SHOWN = 50
+# The longest message read as a short unsure follow-up ("freq?", "any numbers on that?").
+MAX_UNSURE_WORDS = 4
 
 
 def in_context(question: Question, context: Context, prep_step: str | None) -> Question:
@@ -93,6 +95,11 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
     referred = _reference(service, question, context)
     if referred is not None:
         return referred
+    if _unsure_and_short(question):
+        # "Freq?" after a problem: the asking words of one entry of the family settle it.
+        asked = service.asked_in_family(question, context)
+        if asked is not None:
+            return asked
     if question.intent == names.INTENT_OUT_OF_SCOPE:
         return service.asked_after_all(question, context) or NotCovered()
     handlers: dict[str, Callable[[], Resolution]] = {
@@ -140,6 +147,15 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         # "And the second opinions bit?" names no item of the last list: it asks about what it names.
         return service.named_item(question, context) or service.named_topic(question, context)
     return None
+
+
+def _unsure_and_short(question: Question) -> bool:
+    """A message of a few words that NLU could not place: unsure, "not about the article", or a bare choice."""
+    if len(question.text.split()) > MAX_UNSURE_WORDS:
+        return False
+    if question.intent == names.INTENT_CHOOSE_NUMBER:
+        return chosen_number(question.text) is None
+    return question.intent in (names.INTENT_FALLBACK, names.INTENT_OUT_OF_SCOPE)
 
 
 def unanswered_reason(declined: NotCovered) -> str:

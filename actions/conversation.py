@@ -14,12 +14,19 @@ from knowledge.service import LAST, Context, Question
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": LAST,
     "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+    # Slips of the thumb.
+    "frist": 1, "fisrt": 1, "secnd": 2, "seond": 2, "thrid": 3, "forth": 4, "fouth": 4, "fith": 5, "fifht": 5,
 }  # fmt: skip
 _CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _WORDS = "|".join([*_ORDINALS, *_CARDINALS])
 _NUMBER = re.compile(rf"\b(?:#\s*)?([1-9])\b|\b({_WORDS})\b", re.IGNORECASE)
 # A short message that points at an item by its place: "the second one", "number 3", "the last".
-_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|last|[1-6](?:st|nd|rd|th))"
+_ORDINAL = (
+    r"(?:first|second|third|fourth|fifth|sixth|last|frist|fisrt|secnd|seond|thrid|forth|fouth|fith|fifht"
+    r"|[1-6](?:st|nd|rd|th))"
+)
+# "2nd 1" is texted for "2nd one".
+_ORDINAL_THEN_ONE = re.compile(r"\b([1-6](?:st|nd|rd|th))\s+1\b", re.I)
 _PLACE = re.compile(
     rf"\bthe\s+{_ORDINAL}\b(?!\s+(?:time|opinion|fracture|break))"
     rf"|\b{_ORDINAL}\s+(?:one|option|item|thing|choice|point|study|risk|problem|treatment)\b"
@@ -139,7 +146,7 @@ def chosen_number(text: str) -> int | None:
 
     An ordinal wins over a cardinal word, so "the second one" is 2; the last is `LAST`.
     """
-    pairs = _NUMBER.findall(text)
+    pairs = _NUMBER.findall(_ORDINAL_THEN_ONE.sub(r"\1 one", text))
     ordinals = {int(d) if d else _ORDINALS[w.lower()] for d, w in pairs if d or w.lower() in _ORDINALS}
     found = ordinals or {_CARDINALS[w.lower()] for _, w in pairs if w}
     return found.pop() if len(found) == 1 else None
@@ -152,6 +159,7 @@ def _short(text: str) -> bool:
 
 def place_reference(text: str) -> int | None:
     """The item a short message points at by its place ("tell me about the second one"), if it does."""
+    text = _ORDINAL_THEN_ONE.sub(r"\1 one", text)
     said = len(text.split()) <= MAX_SAME_WORDS and bool(_SAID.search(text))
     if not said and not (_short(text) and _PLACE.search(text)):
         return None

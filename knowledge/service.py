@@ -78,6 +78,12 @@ def content_words(text: str) -> set[str]:
 # "Not about the article" gives way to the next reading's asking words only when that reading has
 # at least this share of its confidence ("how risky is a vertebroplasty?": 0.27 against 0.55).
 ASKED_AFTER_ALL_SHARE = 0.45
+# NLU's reading gives way to the next one whose asking words the focus uses, when the next is this
+# close ("whats vertebroplasty usually done for": what it is 0.39, what it is used for 0.33).
+CLOSE_SECOND_SHARE = 0.8
+# An unsure follow-up of at most this many words keeps to the last answer's family when one of
+# its two likeliest readings belongs to it ("what other problems are there?" after the risks).
+MAX_FAMILY_WORDS = 8
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
 SEARCH_MIN_SCORE = 4.0
@@ -162,6 +168,15 @@ def _names_its_place(entry: Entry, terms: Sequence[Term]) -> bool:
     return any(t.label == BODY_PART and any(f" {s} " in answer for s in t.synonyms) for t in terms)
 
 
+def _turns_from_procedure(catalog: Catalog, text: str) -> bool:
+    """Whether the message sets vertebroplasty aside ("not vertebroplasty", "rather than a VP")."""
+    term = catalog.term(COMPARED_WITH)
+    if term is None:
+        return False
+    names = "|".join(re.escape(s) for s in sorted(term.synonyms, key=len, reverse=True))
+    return bool(re.search(rf"\b(?:not|rather than|instead of)\s+(?:an? |the )?(?:{names})\b", text.lower()))
+
+
 class KnowledgeService:
     """Finds entries by id, intent, named term, follow-up context or lexical search."""
 
@@ -211,8 +226,13 @@ class KnowledgeService:
             narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
+        others = [e for e in named_entries if e.topic != COMPARED_WITH]
+        if entry.topic == COMPARED_WITH and len(others) == 1 and _turns_from_procedure(catalog, question.text):
+            # "He is booked for kyphoplasty, not vertebroplasty. What is it?" asks about kyphoplasty.
+            entry = others[0]
         if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
             return self._answer(catalog, catalog.get(entry.broader), context)
+        entry = self._close_second(catalog, question, entry)
         general = self._general_reading(catalog, entry, named_terms, question.text)
         if general is not None:
             return self._readings(catalog, general, context)
@@ -221,6 +241,18 @@ class KnowledgeService:
         if comparison is not None and entry.topic in (COMPARED_WITH, comparison.compares):
             entry = comparison
         return self._answer(catalog, entry, context)
+
+    @staticmethod
+    def _close_second(catalog: Catalog, question: Question, entry: Entry) -> Entry:
+        """NLU's next reading, when it is close behind and the focus uses its asking words but not the first's."""
+        if len(question.ranking) < 2 or len(question.confidences) < 2 or question.ranking[0] != question.intent:
+            return entry
+        second = catalog.by_intent(question.ranking[1])
+        if second is None or question.confidences[1] < CLOSE_SECOND_SHARE * question.confidences[0]:
+            return entry
+        if _asked_in_focus(entry, question.text) or not _asked_in_focus(second, question.text):
+            return entry
+        return second
 
     @staticmethod
     def _comparison_named(catalog: Catalog, question: Question) -> Entry | None:
@@ -454,6 +486,21 @@ class KnowledgeService:
             return None
         return self._answer(catalog, last, context)
 
+    def asked_in_family(self, question: Question, context: Context) -> Answer | None:
+        """The one entry of the last answer's family whose asking words a short unsure follow-up uses.
+
+        "Freq?" or "numbers?" right after a problem asks how common problems are (the frequency
+        entry lists those words as its `asks`); after a study the same words ask nothing of its
+        family, and the question is left to the other steps.
+        """
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        last = catalog.get(context.last_entry)
+        head = last.broader or last.id
+        asked = [e for e in catalog.entries if head in (e.id, e.broader) and _asked_in_focus(e, question.text)]
+        return self._answer(catalog, asked[0], context) if len(asked) == 1 else None
+
     def explaining(self, aspect: str, entry_id: str | None, context: Context) -> Answer | None:
         """The entry asked about, if it explains this aspect of its topic ("cause")."""
         catalog = self.catalog()
@@ -551,16 +598,36 @@ class KnowledgeService:
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:
                 return self._answer(catalog, self._what_is_asked(catalog, backed[0], question.text, named), context)
+            kept = [
+                e
+                for e in top_two
+                if e is not None and e.id != context.last_entry and self._in_family_of_last(catalog, e, context)
+            ]
+            if len(kept) == 1 and not maybe_out_of_scope and len(question.text.split()) <= MAX_FAMILY_WORDS:
+                # "What other problems are there?" after a problem: the conversation is still on the risks.
+                return self._answer(catalog, kept[0], context)
         candidates: dict[str, Entry] = {}
         for entry in ranked[:MAX_READINGS]:
             if entry is not None:
                 candidates.setdefault(entry.id, entry)
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
+        for term in catalog.terms_in(question.entity_phrases):
+            # "And meds?": a general word offers every entry it can mean, not only the one NLU leaned to.
+            for entry_id in term.means if set(term.means) & set(candidates) or not candidates else ():
+                candidates.setdefault(entry_id, catalog.get(entry_id))
         if len(candidates) == 1 and set(candidates) <= supported and not maybe_out_of_scope:
             # The only likely entry, and the patient named its term: asking would offer one button.
             return self._answer(catalog, next(iter(candidates.values())), context)
         return Clarification(tuple(candidates.values())[:MAX_READINGS], maybe_not_covered=maybe_out_of_scope)
+
+    @staticmethod
+    def _in_family_of_last(catalog: Catalog, entry: Entry, context: Context) -> bool:
+        """Whether an entry shares the last answer's family (a broad entry and the entries under it)."""
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return False
+        last = catalog.get(context.last_entry)
+        return (entry.broader or entry.id) == (last.broader or last.id)
 
     def asked_after_all(self, question: Question, context: Context = Context()) -> Answer | None:
         """NLU read the message as outside the article, but the next reading's own asking words are in its focus.

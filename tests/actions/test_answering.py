@@ -57,6 +57,18 @@ def test_answers_to_the_question_list_count_only_while_it_asks() -> None:
         ),
         ("risk_cement_leakage", "forget that, how much does it cost?", "ask_follow_up", "cost"),
         (None, "the form lists pulmonary embolism. how would it happen?", "nlu_fallback", "risk_pulmonary_embolism"),
+        # A short unsure turn settled by the asking words of the last answer's family.
+        ("risk_stroke", "freq?", "out_of_scope", "risk_frequency"),
+        ("risk_stroke", "freq?", "nlu_fallback", "risk_frequency"),
+        # A possessive names the treatment as plainly as "the risks of kyphoplasty".
+        ("risks_overview", "ok so what are kyphoplasty's risks then", "ask_kyphoplasty", "other_treatments_details"),
+        # Vertebroplasty set aside in the story: "it" is the other treatment.
+        (
+            None,
+            "My husband is booked for kyphoplasty, not vertebroplasty. What is it exactly?",
+            "ask_what_is_vertebroplasty",
+            "alt_kyphoplasty",
+        ),
     ],
 )
 def test_a_follow_up_resolves_against_the_last_answer(
@@ -76,4 +88,16 @@ def test_a_follow_up_resolves_against_the_last_answer(
 
 def _terms(text: str) -> list[str]:
     """The phrases the entity ruler would find in these test messages."""
-    return [w for w in ("vertebroplasty", "pills", "pulmonary embolism") if w in text]
+    return [w for w in ("vertebroplasty", "kyphoplasty", "pills", "pulmonary embolism") if w in text]
+
+
+def test_a_short_unsure_turn_outside_the_family_of_its_words_is_not_settled_by_them(service: KnowledgeService) -> None:
+    # "Freq?" after a study asks nothing the studies' family answers: the frequency entry is not forced on it.
+    question = Question(intent="out_of_scope", ranking=["out_of_scope"], confidences=[0.5], text="freq?")
+    resolution = decide(service, question, Context(last_entry="evidence_nejm_2009"), prep_step=None)
+    assert isinstance(resolution, NotCovered)
+    # A longer message is a question of its own, not a short turn.
+    longer = Question(
+        intent="out_of_scope", ranking=["out_of_scope"], confidences=[0.5], text="what is the freq of rain here?"
+    )
+    assert isinstance(decide(service, longer, Context(last_entry="risk_stroke"), prep_step=None), NotCovered)

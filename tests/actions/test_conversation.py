@@ -32,6 +32,8 @@ from knowledge.service import LAST
         ("the second one", 2),
         ("the 3rd one pls", 3),
         ("the last one", LAST),
+        ("2nd 1", 2),
+        ("the frist one", 1),
         ("1 or 2", None),
         ("hello", None),
     ],

@@ -422,6 +422,44 @@ def test_an_unsure_reading_is_settled_by_the_asking_words_of_one_of_the_two_like
     assert isinstance(unsure, Clarification) and unsure.maybe_not_covered
 
 
+def test_a_close_second_reading_whose_asking_words_are_the_focus_answers(service: KnowledgeService) -> None:
+    def question(confidences: list[float]) -> Question:
+        return Question(
+            intent="ask_what_is_vertebroplasty",
+            ranking=["ask_what_is_vertebroplasty", "ask_conditions_treated"],
+            confidences=confidences,
+            entity_phrases=("vertebroplasty",),
+            text="whats vertebroplasty usually done for",
+        )
+
+    assert answered(service.for_intent(question([0.39, 0.33]))) == "conditions_treated"
+    # A clear lead stays NLU's reading.
+    assert answered(service.for_intent(question([0.6, 0.2]))) == "what_is_vertebroplasty"
+
+
+def test_an_unsure_short_follow_up_keeps_to_the_last_answers_family(service: KnowledgeService) -> None:
+    unsure = Question(
+        intent="nlu_fallback",
+        ranking=["ask_alternatives", "ask_risks"],
+        confidences=[0.37, 0.34],
+        text="what other problems can there be",
+    )
+    assert answered(service.clarify(unsure, Context(last_entry="risk_frequency"))) == "risks_overview"
+    # With no conversation, or right after the entry itself, the patient is asked.
+    assert isinstance(service.clarify(unsure), Clarification)
+    assert isinstance(service.clarify(unsure, Context(last_entry="risks_overview")), Clarification)
+
+
+def test_an_unsure_general_word_offers_every_entry_it_can_mean(service: KnowledgeService) -> None:
+    # "N meds?": NLU leaned to the pain medicines, but "meds" can mean either kind.
+    unsure = Question(
+        intent="nlu_fallback", ranking=["out_of_scope", "ask_pain_medication"], entity_phrases=("meds",), text="n meds?"
+    )
+    offered = service.clarify(unsure)
+    assert isinstance(offered, Clarification)
+    assert [e.id for e in offered.candidates] == ["alt_pain_medication", "alt_bone_health_medication"]
+
+
 def test_the_family_entry_whose_words_the_question_uses_answers_it(service: KnowledgeService) -> None:
     # "Who should she see?" classified as why-a-second-opinion is asking whom to see.
     who = Question(intent="ask_second_opinion_why", text="my mum wants another opinion. who should she see?")
