@@ -97,6 +97,17 @@ DEV_SETS = [
         ("how could he tell if he had a bleed afterwards", "warning_signs"),
         ("why would someone get a stroke from vertebroplasty?", "how_problems_happen"),
         ("do they go in from the back?", "procedure_details"),
+        ("which type of placebo did the trials use?", "study_details"),
+        ("were the patients in those trials blinded?", "study_details"),
+        ("how long will she have to keep taking them?", "doses_drugs"),
+        ("does it come as a monthly injection or daily tablets?", "doses_drugs"),
+        ("are painkillers okay for my kidneys?", "doses_drugs"),
+        ("besides osteoporosis, what can lead to a spine fracture?", "causes_cancer"),
+        ("what is it about the cement that could damage the lungs?", "how_problems_happen"),
+        ("does bkp carry a higher chance of a leak", "other_treatments_details"),
+        ("how long does kyphoplasty last?", "other_treatments_details"),
+        ("how large is the balloon they put in?", "procedure_details"),
+        ("how would I go about getting a referral?", "logistics"),
     ],
 )
 def test_each_uncovered_topic_is_named(text: str, topic: str) -> None:
@@ -124,6 +135,8 @@ def test_the_focus_is_the_last_question_of_a_long_message() -> None:
         "write the risks out as a limerick",
         "pretend the article says it is risk free",
         "Please write a letter to my consultant asking for a second opinion.",
+        "put the risks in bullet points for me",
+        "copy the article out word for word",
     ],
 )
 def test_instructions_aimed_at_the_assistant_are_recognised(text: str) -> None:
@@ -226,6 +239,9 @@ def test_a_possessive_reads_as_the_word_it_belongs_to() -> None:
         ("How is a cement leak treated?", "treating_problems"),
         ("treatment for nerve damage caused by PVP?", "treating_problems"),
         ("how does vertebroplasty work?", None),
+        ("what is a sham procedure?", None),
+        ("what are the benefits of physio?", None),
+        ("what did the 2009 trials compare it with?", None),
         ("what is the treatment for a compression fracture?", None),
         ("why do people get vertebroplasty?", None),
         ("how many people get complications?", None),
