@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import names, presenter
 from actions.conversation import (
     asks_if_same,
+    asks_meaning,
     asks_why_alone,
     chosen_number,
     context_from,
@@ -124,6 +125,10 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     """
     if not (context.last_entry or context.offered):
         return None
+    if asks_meaning(question.text):
+        again = service.again(context)
+        if again is not None:
+            return again
     pointer = points_at_something_said(question.text)
     carried = service.carried_over(question, context, pointer, refers=refers_back(question.text))
     if carried is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from actions import names
 from knowledge.model import TERM_LABELS
 from knowledge.service import LAST, Context, Question
+from knowledge.uncovered import focus
 
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": LAST,
@@ -56,8 +57,14 @@ _SAME = re.compile(
     re.I,
 )
 # "Why does that happen?": a short message about what the last answer said.
-_BACK = re.compile(r"\b(?:that|it|its|this|those|these|one|there)\b", re.I)
+_BACK = re.compile(r"\b(?:that|it|its|this|those|these|one|there|dat|dis)\b", re.I)
 # "Why?", "how so?", "mechanism?": a bare question about what the last answer said.
+# "Meaning?", "what does that mean?": the last answer asked for again, in its plain words.
+_MEANING = re.compile(
+    r"^\W*(?:(?:and|but|so|ok(?:ay)?|sorry)\W+)?(?:meaning|what does (?:that|it|this) mean|what do you mean"
+    r"|in (?:plain )?english(?: please| pls)?|what does that mean in plain english)\W*$",
+    re.I,
+)
 _WHY_ALONE = re.compile(
     r"^\W*(?:(?:and|but|so|ok(?:ay)?)\W+)?(?:why|how|how so|how come|why so|why is that|why though|but why"
     r"|how exactly|why exactly|(?:what is |what'?s )?(?:the )?mechanism)\W*$",
@@ -176,8 +183,17 @@ def time_reference(text: str) -> int | None:
 
 
 def asks_if_same(text: str) -> bool:
-    """Whether the message asks if something holds for another treatment as well."""
-    return len(text.split()) <= MAX_SAME_WORDS and bool(_SAME.search(text))
+    """Whether the message asks if something holds for another treatment as well.
+
+    Only its last question counts: "it brings back the height? is that true of vertebroplasty as well?"
+    """
+    asked = focus(text)
+    return len(asked.split()) <= MAX_SAME_WORDS and bool(_SAME.search(asked))
+
+
+def asks_meaning(text: str) -> bool:
+    """Whether the message only asks what the last answer meant ("meaning?")."""
+    return bool(_MEANING.search(text))
 
 
 def refers_back(text: str) -> bool:

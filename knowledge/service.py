@@ -227,8 +227,10 @@ class KnowledgeService:
         if len(narrower) == 1:
             entry = narrower[0]
         others = [e for e in named_entries if e.topic != COMPARED_WITH]
-        if entry.topic == COMPARED_WITH and len(others) == 1 and _turns_from_procedure(catalog, question.text):
-            # "He is booked for kyphoplasty, not vertebroplasty. What is it?" asks about kyphoplasty.
+        set_aside = COMPARED_WITH not in named or _turns_from_procedure(catalog, question.text)
+        if entry.topic == COMPARED_WITH and len(others) == 1 and set_aside:
+            # "What's HRT exactly?" read as what vertebroplasty is, or "he is booked for kyphoplasty,
+            # not vertebroplasty. What is it?": the question is about the other thing named.
             entry = others[0]
         if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
             return self._answer(catalog, catalog.get(entry.broader), context)
@@ -238,7 +240,9 @@ class KnowledgeService:
             return self._readings(catalog, general, context)
         entry = self._what_is_asked(catalog, entry, question.text, named)
         comparison = self._comparison_named(catalog, question)
-        if comparison is not None and entry.topic in (COMPARED_WITH, comparison.compares):
+        comparing = set(words(focus(question.text))) & _COMPARING_WORDS
+        if comparison is not None and (entry.topic in (COMPARED_WITH, comparison.compares) or comparing):
+            # "How is KP different from VP?" after a story about the studies: the focus compares them.
             entry = comparison
         return self._answer(catalog, entry, context)
 
@@ -485,6 +489,13 @@ class KnowledgeService:
         if not content_words(question.text) & content_words(last.answer):
             return None
         return self._answer(catalog, last, context)
+
+    def again(self, context: Context) -> Answer | None:
+        """The last answer once more: "meaning?" asks what it said, which its plain words are for."""
+        catalog = self.catalog()
+        if not context.last_entry or not catalog.has(context.last_entry):
+            return None
+        return self._answer(catalog, catalog.get(context.last_entry), context)
 
     def asked_in_family(self, question: Question, context: Context) -> Answer | None:
         """The one entry of the last answer's family whose asking words a short unsure follow-up uses.

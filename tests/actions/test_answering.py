@@ -62,6 +62,16 @@ def test_answers_to_the_question_list_count_only_while_it_asks() -> None:
         ("risk_stroke", "freq?", "nlu_fallback", "risk_frequency"),
         # A possessive names the treatment as plainly as "the risks of kyphoplasty".
         ("risks_overview", "ok so what are kyphoplasty's risks then", "ask_kyphoplasty", "other_treatments_details"),
+        # "Meaning?" asks for the last answer again; "dat" is "that".
+        ("risk_pulmonary_embolism", "meaning?", "out_of_scope", "risk_pulmonary_embolism"),
+        ("alt_kyphoplasty", "risks of dat?", "ask_risks", "other_treatments_details"),
+        # Only the last question of a longer message asks if it holds for vertebroplasty too.
+        (
+            "alt_kyphoplasty",
+            "it brings back the height of the bone? is that true of vertebroplasty as well?",
+            "ask_what_is_vertebroplasty",
+            "compare_kyphoplasty",
+        ),
         # Vertebroplasty set aside in the story: "it" is the other treatment.
         (
             None,

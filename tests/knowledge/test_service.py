@@ -437,6 +437,34 @@ def test_a_close_second_reading_whose_asking_words_are_the_focus_answers(service
     assert answered(service.for_intent(question([0.6, 0.2]))) == "what_is_vertebroplasty"
 
 
+def test_what_it_is_asked_of_another_treatment_named_alone_is_that_treatment(service: KnowledgeService) -> None:
+    question = Question(
+        intent="ask_what_is_vertebroplasty",
+        ranking=["ask_what_is_vertebroplasty", "ask_bone_health_medication"],
+        entity_phrases=("HRT",),
+        text="what's HRT exactly",
+    )
+    assert answered(service.for_intent(question)) == "alt_bone_health_medication"
+    # Vertebroplasty named as well: what it is.
+    both = Question(
+        intent="ask_what_is_vertebroplasty",
+        ranking=["ask_what_is_vertebroplasty"],
+        entity_phrases=("vertebroplasty", "HRT"),
+        text="I take HRT. What is vertebroplasty?",
+    )
+    assert answered(service.for_intent(both)) == "what_is_vertebroplasty"
+
+
+def test_a_focus_comparing_both_treatments_is_the_comparison_whatever_the_story(service: KnowledgeService) -> None:
+    question = Question(
+        intent="ask_evidence",
+        ranking=["ask_evidence", "ask_risks"],
+        entity_phrases=("studies", "KP", "VP"),
+        text="Been reading about risks and studies, all of it. Simple question: how is KP different from VP?",
+    )
+    assert answered(service.for_intent(question)) == "compare_kyphoplasty"
+
+
 def test_an_unsure_short_follow_up_keeps_to_the_last_answers_family(service: KnowledgeService) -> None:
     unsure = Question(
         intent="nlu_fallback",
