@@ -604,7 +604,10 @@ class KnowledgeService:
             # vertebroplasty named, which nearly every question names.
             return self._answer(catalog, self._what_is_asked(catalog, asking[0], question.text, named), context)
         elif top_two and top_two[0] is not None and top_two[0].id in supported:
-            return self._answer(catalog, self._what_is_asked(catalog, top_two[0], question.text, named), context)
+            # "The Buchbinder and Kallmes trials?" read as the research: the trials named are the 2009 review.
+            narrower = [e for t in sorted(named) if (e := catalog.by_topic(t)) and e.broader == top_two[0].id]
+            likely = narrower[0] if len(narrower) == 1 else top_two[0]
+            return self._answer(catalog, self._what_is_asked(catalog, likely, question.text, named), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:

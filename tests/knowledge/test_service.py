@@ -455,6 +455,23 @@ def test_what_it_is_asked_of_another_treatment_named_alone_is_that_treatment(ser
     assert answered(service.for_intent(both)) == "what_is_vertebroplasty"
 
 
+def test_the_2009_trials_named_by_their_authors_are_the_2009_review(service: KnowledgeService) -> None:
+    question = Question(
+        intent="ask_evidence",
+        ranking=["ask_evidence"],
+        entity_phrases=("Buchbinder", "Kallmes"),
+        text="The Buchbinder and Kallmes trials - what does the article say about them?",
+    )
+    assert answered(service.for_intent(question)) == "evidence_nejm_2009"
+    unsure = Question(
+        intent="nlu_fallback",
+        ranking=["ask_evidence", "ask_what_about"],
+        entity_phrases=("Buchbinder", "Kallmes", "trials"),
+        text=question.text,
+    )
+    assert answered(service.clarify(unsure)) == "evidence_nejm_2009"
+
+
 def test_a_focus_comparing_both_treatments_is_the_comparison_whatever_the_story(service: KnowledgeService) -> None:
     question = Question(
         intent="ask_evidence",
