@@ -70,6 +70,17 @@ def _asked_in_focus(entry: Entry, text: str) -> bool:
     return bool(entry.asks) and focus_uses(text, entry.asks)
 
 
+def _head(entry: Entry) -> str:
+    """The id of the entry's family: its broader entry, or itself when it is a family's broad entry."""
+    return entry.broader or entry.id
+
+
+def _asked_in_family(catalog: Catalog, entry: Entry, text: str) -> list[Entry]:
+    """The entries of an entry's family whose own asking words the question's focus uses."""
+    head = _head(entry)
+    return [e for e in catalog.entries if head in (e.id, e.broader) and _asked_in_focus(e, text)]
+
+
 def content_words(text: str) -> set[str]:
     """The words of a text that can name something: lower case, not plain words, at least three letters."""
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
@@ -507,9 +518,7 @@ class KnowledgeService:
         catalog = self.catalog()
         if not context.last_entry or not catalog.has(context.last_entry):
             return None
-        last = catalog.get(context.last_entry)
-        head = last.broader or last.id
-        asked = [e for e in catalog.entries if head in (e.id, e.broader) and _asked_in_focus(e, question.text)]
+        asked = _asked_in_family(catalog, catalog.get(context.last_entry), question.text)
         return self._answer(catalog, asked[0], context) if len(asked) == 1 else None
 
     def explaining(self, aspect: str, entry_id: str | None, context: Context) -> Answer | None:
@@ -640,8 +649,7 @@ class KnowledgeService:
         """Whether an entry shares the last answer's family (a broad entry and the entries under it)."""
         if not context.last_entry or not catalog.has(context.last_entry):
             return False
-        last = catalog.get(context.last_entry)
-        return (entry.broader or entry.id) == (last.broader or last.id)
+        return _head(entry) == _head(catalog.get(context.last_entry))
 
     def asked_after_all(self, question: Question, context: Context = Context()) -> Answer | None:
         """NLU read the message as outside the article, but the next reading's own asking words are in its focus.
@@ -708,8 +716,7 @@ class KnowledgeService:
         frequency entry answers, while "is there a chance of a leak?" stays with the leak.
         `named` holds the ids of the terms the question names.
         """
-        head = entry.broader or entry.id
-        asked = [e for e in catalog.entries if head in (e.id, e.broader) and _asked_in_focus(e, text)]
+        asked = _asked_in_family(catalog, entry, text)
         if entry.broader and entry.topic:
             # A reading about one thing never gives way to the broad entry: "is there any danger
             # to the brain?" read as the stroke stays the stroke, though "danger" asks for the risks.
