@@ -1,19 +1,26 @@
 """A small classifier of urgent reports, trained on varied examples, to catch what the word lists miss.
 
 Character and word n-grams, TF-IDF weighted, into a logistic regression with three classes: no
-report, an urgent report, an emergency. It trains in a second or two when the Rasa server starts
-(from `examples.yml` beside this file, and, as messages that report nothing, the assistant's
-own training questions that name no symptom), so nothing is stored in the model and an edit to
-the examples takes effect at the next start. Kept apart from the question classifier: its vote
-never competes with a knowledge intent.
+report, an urgent report, an emergency. It is trained when a server starts (from `examples.yml`
+beside this file, and, as messages that report nothing, the assistant's own training questions
+that name no symptom), so nothing is stored in the Rasa model and an edit to the examples takes
+effect at the next start. The trained classifier is kept in `build/safety/` under a digest of
+everything it was trained from (`cached`): a start with the same inputs loads it in a fraction of
+a second instead of training again for several. Kept apart from the question classifier: its
+vote never competes with a knowledge intent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import joblib
+import sklearn
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -25,6 +32,9 @@ DEFAULT_EXAMPLES = Path(__file__).with_name("examples.yml")
 # The NLU training data: questions, greetings and thanks, none of them a report.
 DEFAULT_ORDINARY = Path(__file__).parents[2] / "data" / "nlu"
 NONE = "none"
+# Trained classifiers, one file per digest of their inputs (generated, never committed).
+CACHE_DIR = Path(__file__).parents[2] / "build" / "safety"
+CACHE_PREFIX = "report-classifier-"
 
 
 class ReportClassifier:
@@ -68,3 +78,36 @@ class ReportClassifier:
         report = 1.0 - float(probabilities.get(NONE, 0.0))
         level = "emergency" if probabilities.get("emergency", 0.0) >= probabilities.get("urgent", 0.0) else "urgent"
         return report, level
+
+
+def cached(
+    inputs: Iterable[str], train: Callable[[], ReportClassifier], cache_dir: Path = CACHE_DIR
+) -> ReportClassifier:
+    """`train()`'s classifier, kept in `cache_dir` under a digest of what it is trained from.
+
+    The digest covers `inputs` (the caller's: the examples, the rules, the training questions),
+    the code of this package and scikit-learn's version, so any change trains again. A folder that
+    cannot be written (a read-only deployment) only means training at every start.
+    """
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    for part in [*(p.read_bytes() for p in code), *(i.encode("utf-8") for i in inputs)]:
+        digest.update(hashlib.sha256(part).digest())
+    path = cache_dir / f"{CACHE_PREFIX}{digest.hexdigest()[:20]}.joblib"
+    if path.exists():
+        kept = joblib.load(path)
+        if isinstance(kept, ReportClassifier):
+            return kept
+    classifier = train()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob(f"{CACHE_PREFIX}*.joblib"):
+            old.unlink(missing_ok=True)
+        # Written aside and renamed, so a server starting meanwhile never reads half a file.
+        handle, scratch = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+        os.close(handle)
+        joblib.dump(classifier, scratch)
+        os.replace(scratch, path)
+    except OSError:
+        pass
+    return classifier

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from bot.safety.classifier import ReportClassifier
+from bot.safety.classifier import DEFAULT_EXAMPLES, ReportClassifier, cached
 from bot.safety.language import ENGLISH, OTHER, SPANISH, language_of
 
 DEFAULT_RULES = Path(__file__).with_name("red_flags.yml")
@@ -357,17 +357,27 @@ class RedFlagDetector:
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_RULES, with_classifier: bool = True) -> RedFlagDetector:
-        """Load the rules from a YAML file and train the classifier on its examples (a few seconds).
+        """Load the rules from a YAML file and train the classifier on its examples.
+
+        Training takes a few seconds; a classifier trained on the same inputs before is loaded
+        from `build/safety/` instead (`classifier.cached`).
 
         The assistant's training questions join the classifier's controls, except those in which
         the rules find a symptom: whether "is a stroke one of the risks?" reports anything is the
         rules' call, and the classifier stays neutral on it.
         """
-        rules = RedFlagRules(yaml.safe_load(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        rules = RedFlagRules(yaml.safe_load(text))
         if not with_classifier:
             return cls(rules)
-        ordinary = [t for t in ReportClassifier.ordinary_messages() if not rules.findings(t, language_of(t))]
-        return cls(rules, ReportClassifier.from_file(ordinary=ordinary))
+        questions = ReportClassifier.ordinary_messages()
+
+        def train() -> ReportClassifier:
+            ordinary = [t for t in questions if not rules.findings(t, language_of(t))]
+            return ReportClassifier.from_file(ordinary=ordinary)
+
+        examples = DEFAULT_EXAMPLES.read_text(encoding="utf-8")
+        return cls(rules, cached([text, examples, *questions], train))
 
     def findings(self, text: str) -> list[Finding]:
         """The rules' findings in the message's language (or, if none, in the other one we read)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.safety.classifier import ReportClassifier
+from bot.safety.classifier import ReportClassifier, cached
 from bot.safety.intents import INTENTS_WITHOUT_EXAMPLES, care_team, intent_for
 from bot.safety.language import language_of
 from bot.safety.red_flags import (
@@ -295,3 +295,35 @@ def test_questions_for_the_knowledge_base_never_alarm_and_are_rarely_asked_about
     assert [t for t, d in decisions if d == ESCALATE and t not in KNOWN_ALARMS] == []
     assert all(detector.screen(t).decision == ESCALATE for t in KNOWN_ALARMS)
     assert sum(d == CHECK for _, d in decisions) <= 0.03 * len(decisions)
+
+
+def test_a_trained_classifier_is_kept_and_trained_again_only_when_its_inputs_change(tmp_path: Path) -> None:
+    trained: list[str] = []
+
+    def train() -> ReportClassifier:
+        trained.append("once more")
+        return ReportClassifier(
+            ["my chest hurts now", "what is it", "how long does it take"], ["emergency", "none", "none"]
+        )
+
+    first = cached(["examples", "rules"], train, tmp_path)
+    again = cached(["examples", "rules"], train, tmp_path)
+    assert len(trained) == 1
+    assert again.predict("my chest hurts now") == first.predict("my chest hurts now")
+    cached(["examples, edited", "rules"], train, tmp_path)
+    assert len(trained) == 2
+    assert len(list(tmp_path.glob("*.joblib"))) == 1  # the stale one is removed
+
+
+def test_a_folder_that_cannot_be_written_only_means_training_each_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file, not a folder"
+    blocked.write_text("")
+    trained: list[str] = []
+
+    def train() -> ReportClassifier:
+        trained.append("again")
+        return ReportClassifier(["my chest hurts now", "what is it", "what is this"], ["emergency", "none", "none"])
+
+    for _ in range(2):
+        assert cached(["inputs"], train, blocked / "safety").predict("what is it")[0] < 0.5
+    assert len(trained) == 2
