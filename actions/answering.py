@@ -129,6 +129,10 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
         again = service.again(context)
         if again is not None:
             return again
+    if refers_to_other(question.text):
+        other = service.other(context)
+        if other is not None:
+            return other
     pointer = points_at_something_said(question.text)
     carried = service.carried_over(question, context, pointer, refers=refers_back(question.text))
     if carried is not None:
@@ -136,10 +140,6 @@ def _reference(service: KnowledgeService, question: Question, context: Context) 
     place = place_reference(question.text)
     if place is not None:
         return service.choose(place, context)
-    if refers_to_other(question.text):
-        other = service.other(context)
-        if other is not None:
-            return other
     if asks_if_same(question.text):
         comparison = service.comparison_after(question, context)
         if comparison is not None:

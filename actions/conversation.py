@@ -84,6 +84,8 @@ _POINTER = re.compile(
 )
 # References are read only in short messages; a long one is a question of its own.
 MAX_REFERENCE_WORDS = 8
+# "And the other study, what did it find?": a pointer in a longer message's opening words.
+MAX_OPENING_WORDS = 5
 # A question about the other treatment may say more ("is that true of vertebroplasty as well, the height?").
 MAX_SAME_WORDS = 14
 # "Not about the article" is a reading NLU is unsure of when the next reading has at least this
@@ -217,8 +219,14 @@ def points_at_something_said(text: str) -> bool:
 
 
 def refers_to_other(text: str) -> bool:
-    """Whether a short message asks for the other item ("and the other study?")."""
-    return _short(text) and bool(_OTHER.search(text))
+    """Whether a short message, or a message's opening words, ask for the other item.
+
+    "And the other study?", or "and the other study, what did that one find?"
+    """
+    if _short(text):
+        return bool(_OTHER.search(text))
+    opening = re.split(r"[,;:?!.]", text, maxsplit=1)[0]
+    return len(opening.split()) <= MAX_OPENING_WORDS and bool(_OTHER.search(opening))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,14 @@ COMPARED_WITH = "vertebroplasty"
 STUDY_LABEL = "study"
 # The label of terms that name a part of the body ("lungs", "brain").
 BODY_PART = "body_part"
+# The label of terms that name a treatment.
+TREATMENT_LABEL = "treatment"
+# "What is it?" at the end of a story: "it" is the last thing the story named.
+_WHAT_IS_IT = re.compile(
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?|well)\W+)?(?:what|wat|wot)(?:'s|s|\s+is|\s+exactly\s+is)\s+(?:it|that|this)"
+    r"(?:\s+(?:exactly|then|please|actually|anyway))?\W*$",
+    re.I,
+)
 # Words that name no particular item of a list ("what about THE risks?", "tell me more about THAT ONE").
 _PLAIN_WORDS = frozenset(
     """a about after again also an and any are as be bit can cause could do does for from get had have how i
@@ -95,6 +103,8 @@ CLOSE_SECOND_SHARE = 0.8
 # An unsure follow-up of at most this many words keeps to the last answer's family when one of
 # its two likeliest readings belongs to it ("what other problems are there?" after the risks).
 MAX_FAMILY_WORDS = 8
+# The longest unsure message that one named thing settles when NLU's first reading has no entry ("and bone meds?").
+MAX_NAMED_WORDS = 4
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
 SEARCH_MIN_SCORE = 4.0
@@ -237,12 +247,7 @@ class KnowledgeService:
             narrower = [e for e in named_entries if e.broader == entry.broader]
         if len(narrower) == 1:
             entry = narrower[0]
-        others = [e for e in named_entries if e.topic != COMPARED_WITH]
-        set_aside = COMPARED_WITH not in named or _turns_from_procedure(catalog, question.text)
-        if entry.topic == COMPARED_WITH and len(others) == 1 and set_aside:
-            # "What's HRT exactly?" read as what vertebroplasty is, or "he is booked for kyphoplasty,
-            # not vertebroplasty. What is it?": the question is about the other thing named.
-            entry = others[0]
+        entry = self._other_named(catalog, entry, question, named)
         if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
             return self._answer(catalog, catalog.get(entry.broader), context)
         entry = self._close_second(catalog, question, entry)
@@ -255,7 +260,61 @@ class KnowledgeService:
         if comparison is not None and (entry.topic in (COMPARED_WITH, comparison.compares) or comparing):
             # "How is KP different from VP?" after a story about the studies: the focus compares them.
             entry = comparison
+        asked = self._comparison_asked(catalog, question) if comparison is None else None
+        if asked is not None and entry.topic in (COMPARED_WITH, asked.compares):
+            # "So what's different about kyphoplasty?": the other side is vertebroplasty, named or not.
+            entry = asked
         return self._answer(catalog, entry, context)
+
+    @staticmethod
+    def _other_named(catalog: Catalog, entry: Entry, question: Question, named: set[str]) -> Entry:
+        """The entry about the other thing a question names, when it was read as about vertebroplasty itself.
+
+        "What's HRT exactly?" names only another treatment; "he is booked for kyphoplasty, not
+        vertebroplasty. What is it?" sets vertebroplasty aside; "the surgeon wants a vertebroplasty.
+        What is a compression fracture?" names only the other thing in its focus; "...then the
+        doctor mentioned kyphoplasty. What is it?" asks about the last thing the story named.
+        """
+        if entry.topic != COMPARED_WITH:
+            return entry
+        others = [e for t in sorted(named - {COMPARED_WITH}) if (e := catalog.by_topic(t))]
+        if len(others) == 1 and (COMPARED_WITH not in named or _turns_from_procedure(catalog, question.text)):
+            return others[0]
+        in_focus = {t.id for t in catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))}
+        focused = [e for t in sorted(in_focus - {COMPARED_WITH}) if (e := catalog.by_topic(t))]
+        if len(focused) == 1 and COMPARED_WITH not in in_focus:
+            return focused[0]
+        if not in_focus and _WHAT_IS_IT.match(focus(question.text)):
+            text = question.text.lower()
+            placed = [(text.rfind(p.lower()), t) for p in question.entity_phrases if (t := catalog.term_for(p))]
+            last = max((pt for pt in placed if pt[0] >= 0), key=lambda pt: pt[0], default=None)
+            about = catalog.by_topic(last[1].id) if last is not None and last[1].id != COMPARED_WITH else None
+            if about is not None:
+                return about
+        return entry
+
+    @staticmethod
+    def _comparison_asked(catalog: Catalog, question: Question) -> Entry | None:
+        """The comparison, when the focus compares and the message names one treatment compared with vertebroplasty.
+
+        "Both put cement in the spine, right? So what's different about kyphoplasty?" names one
+        side in the focus; "...my friend keeps talking about kyphoplasty. What separates the two?"
+        names both in the story. A focus naming a third treatment, or asking for one in place of
+        the procedure, is not this comparison.
+        """
+        focused = focus(question.text)
+        if not set(words(focused)) & _COMPARING_WORDS or content_words(focused) & _IN_PLACE_WORDS:
+            return None
+        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        compared = [c for t in sorted(named - {COMPARED_WITH}) if (c := catalog.by_compares(t))]
+        if len(compared) != 1:
+            return None
+        in_focus = catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))
+        if any(t.label == TREATMENT_LABEL and t.id not in (COMPARED_WITH, compared[0].compares) for t in in_focus):
+            return None
+        if compared[0].compares not in {t.id for t in in_focus} and COMPARED_WITH not in named:
+            return None
+        return compared[0]
 
     @staticmethod
     def _close_second(catalog: Catalog, question: Question, entry: Entry) -> Entry:
@@ -604,6 +663,10 @@ class KnowledgeService:
         if comparison is not None and comparing and any(e is not None and e.topic in named for e in top_two):
             # "Vertebroplasty versus kyphoplasty, what's the extra step?", read as either treatment.
             return self._answer(catalog, comparison, context)
+        compared = self._comparison_asked(catalog, question)
+        if compared is not None:
+            # "...my friend keeps talking about kyphoplasty. What separates the two?"
+            return self._answer(catalog, compared, context)
         if maybe_out_of_scope:
             likely = next((e for e in top_two if e is not None), None)
             if likely is not None and (likely.topic in named - {COMPARED_WITH} or likely.id in uses_asks):
@@ -611,16 +674,16 @@ class KnowledgeService:
         elif len(asking) == 1:
             # "Whats vertebroplasty usually done for": the asking words of one reading outweigh
             # vertebroplasty named, which nearly every question names.
-            return self._answer(catalog, self._what_is_asked(catalog, asking[0], question.text, named), context)
+            return self._answer(catalog, self._settled(catalog, asking[0], question, named), context)
         elif top_two and top_two[0] is not None and top_two[0].id in supported:
             # "The Buchbinder and Kallmes trials?" read as the research: the trials named are the 2009 review.
             narrower = [e for t in sorted(named) if (e := catalog.by_topic(t)) and e.broader == top_two[0].id]
             likely = narrower[0] if len(narrower) == 1 else top_two[0]
-            return self._answer(catalog, self._what_is_asked(catalog, likely, question.text, named), context)
+            return self._answer(catalog, self._settled(catalog, likely, question, named), context)
         if len(top_two) == 2 and all(top_two):
             backed = [e for e in top_two if e is not None and e.id in supported]
             if len(backed) == 1:
-                return self._answer(catalog, self._what_is_asked(catalog, backed[0], question.text, named), context)
+                return self._answer(catalog, self._settled(catalog, backed[0], question, named), context)
             kept = [
                 e
                 for e in top_two
@@ -629,6 +692,12 @@ class KnowledgeService:
             if len(kept) == 1 and not maybe_out_of_scope and len(question.text.split()) <= MAX_FAMILY_WORDS:
                 # "What other problems are there?" after a problem: the conversation is still on the risks.
                 return self._answer(catalog, kept[0], context)
+        general = {t.id for t in catalog.terms_in(question.entity_phrases) if t.means}
+        specific = [e for t in sorted(named - {COMPARED_WITH} - general) if (e := catalog.by_topic(t))]
+        short = len(question.text.split()) <= MAX_NAMED_WORDS
+        if top_two and top_two[0] is None and len(specific) == 1 and short and not maybe_out_of_scope:
+            # "And bone meds?", read as "what about" with no entry of its own: the one thing named.
+            return self._answer(catalog, specific[0], context)
         candidates: dict[str, Entry] = {}
         for entry in ranked[:MAX_READINGS]:
             if entry is not None:
@@ -644,6 +713,10 @@ class KnowledgeService:
             return self._answer(catalog, next(iter(candidates.values())), context)
         return Clarification(tuple(candidates.values())[:MAX_READINGS], maybe_not_covered=maybe_out_of_scope)
 
+    def _settled(self, catalog: Catalog, entry: Entry, question: Question, named: set[str]) -> Entry:
+        """An unsure reading once settled: the other thing the question names, then the family's asked entry."""
+        return self._what_is_asked(catalog, self._other_named(catalog, entry, question, named), question.text, named)
+
     @staticmethod
     def _in_family_of_last(catalog: Catalog, entry: Entry, context: Context) -> bool:
         """Whether an entry shares the last answer's family (a broad entry and the entries under it)."""
@@ -658,6 +731,10 @@ class KnowledgeService:
         seen with the risks or with what it is, which those entries list as their `asks`.
         """
         catalog = self.catalog()
+        compared = self._comparison_asked(catalog, question)
+        if compared is not None:
+            # "...my friend keeps talking about kyphoplasty. What separates the two?"
+            return self._answer(catalog, compared, context)
         scored = list(zip(question.ranking, question.confidences, strict=False))
         if len(scored) < 2 or scored[1][1] < ASKED_AFTER_ALL_SHARE * scored[0][1]:
             # A clear lead: "is it safe to get a flu jab?" is not about the risks of the procedure.

@@ -23,6 +23,12 @@ from knowledge.errors import SourceInvalid
 DEFAULT_PATH = Path(__file__).with_name("uncovered.yml")
 _WORD = re.compile(r"[a-z0-9%]+(?:[-'][a-z0-9]+)*")
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+# A sentence that opens like a question ("so what's different about it", "how long does it take").
+_ASKS = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|well|then)\W+)?(?:what|what's|whats|how|why|which|who|whose|where|when|is|are"
+    r"|can|could|does|do|did|will|would|should|was|were|has|have)\b",
+    re.I,
+)
 
 
 # Contractions written out, so that the cue "pretend you" finds "pretend you're".
@@ -45,10 +51,16 @@ def words(text: str) -> list[str]:
 
 
 def focus(text: str) -> str:
-    """The question's focus: its last sentence that asks something, else its last sentence."""
+    """The question's focus: its last sentence that asks something, else its last sentence.
+
+    A last sentence that opens like a question asks something without its question mark:
+    "Both put cement in the spine, right? so what's different about kyphoplasty".
+    """
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     if not sentences:
         return ""
+    if _ASKS.match(sentences[-1]):
+        return str(sentences[-1])
     asked = [s for s in sentences if s.endswith("?")]
     return str((asked or sentences)[-1])
 

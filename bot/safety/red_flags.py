@@ -148,7 +148,7 @@ class _Cues:
 
         listed = (
             "resolved", "past", "long_standing", "hypothetical", "conditional", "general", "report_anchors",
-            "ongoing", "not_cues", "recurred", "now_words", "possibility_tags",
+            "ongoing", "not_cues", "recurred", "now_words", "possibility_tags", "listed_after",
         )  # fmt: skip
         phrases = {name: tuple(tuple(normalise(str(p)).split()) for p in rules.get(name) or []) for name in listed}
         return cls(
@@ -245,6 +245,8 @@ class RedFlagRules:
         now = bool(_find(clause, phrase["now_words"]))
         if words[end : end + 1] and words[end] in cues.topic_nouns and not (clause_anchored or now):
             return ASKED  # "stroke risk vertebroplasty": the symptom names a kind of risk
+        if _find(words[end:c_end], phrase["listed_after"]) and not (clause_anchored or now):
+            return GENERAL  # "I saw stroke on a list of complications": a document's words
         if (
             s_end - s_start <= MAX_POINTER_WORDS
             and start > s_start

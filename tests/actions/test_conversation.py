@@ -61,10 +61,12 @@ def test_only_a_short_message_pointing_at_a_place_is_a_reference(text: str, plac
     assert place_reference(text) == place
 
 
-def test_the_other_one_is_a_reference_only_in_a_short_message() -> None:
+def test_the_other_one_is_a_reference_only_in_a_short_message_or_a_longer_ones_opening() -> None:
     assert refers_to_other("and the other study?")
     assert refers_to_other("what about that other one")
+    assert refers_to_other("and the other study, what did that one find?")
     assert not refers_to_other("what are the other treatments I could try if I do not want the cement in my back")
+    assert not refers_to_other("my mum asked her GP and the nurse, what did the other study find?")
 
 
 def test_the_fallback_intent_is_left_out_of_the_ranking() -> None:

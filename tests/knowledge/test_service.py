@@ -690,3 +690,70 @@ def test_what_did_they_compare_it_with_after_a_study_is_that_study(service: Know
     # A treatment named still gets its comparison.
     named = Question(intent="ask_how_different", entity_phrases=("kyphoplasty",), text="how is kyphoplasty different?")
     assert answered(service.how_different(named, Context(last_entry="evidence_jama_2010"))) == "compare_kyphoplasty"
+
+
+def test_a_story_naming_vertebroplasty_then_asking_about_another_thing_is_about_that_thing(
+    service: KnowledgeService,
+) -> None:
+    def read(text: str, phrases: tuple[str, ...], ranking: list[str]) -> str | None:
+        return answered(
+            service.for_intent(Question(intent=ranking[0], ranking=ranking, entity_phrases=phrases, text=text))
+        )
+
+    what_is = ["ask_what_is_vertebroplasty", "ask_kyphoplasty"]
+    # The focus names only the other thing.
+    fracture = "The surgeon wants to do a vertebroplasty. What is a compression fracture actually?"
+    assert read(fracture, ("vertebroplasty", "compression fracture"), what_is) == "conditions_treated"
+    # "What is it?" at the end: the last thing the story named.
+    story = "The first doctor said vertebroplasty. The second one mentioned kyphoplasty. What is it?"
+    assert read(story, ("vertebroplasty", "kyphoplasty"), what_is) == "alt_kyphoplasty"
+    # ...and when vertebroplasty is named last, it is what is asked about.
+    last = "The second doctor mentioned kyphoplasty but the first said vertebroplasty. What is it?"
+    assert read(last, ("kyphoplasty", "vertebroplasty"), what_is) == "what_is_vertebroplasty"
+
+
+def test_an_unsure_what_is_reading_of_another_treatment_named_alone_is_that_treatment(
+    service: KnowledgeService,
+) -> None:
+    question = Question(
+        intent="nlu_fallback",
+        ranking=["ask_what_is_vertebroplasty", "ask_kyphoplasty"],
+        entity_phrases=("kyphoplasty",),
+        text="Can you explain what a kyphoplasty is, in simple terms?",
+        confidences=[0.44, 0.41],
+    )
+    assert answered(service.clarify(question)) == "alt_kyphoplasty"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "expected"),
+    [
+        ("Both put cement in the spine, right? so what's different about kyphoplasty", ("kyphoplasty",), True),
+        ("My leaflet is on vertebroplasty, my friend talks of kyphoplasty. What separates the two?",
+         ("vertebroplasty", "kyphoplasty"), True),
+        # Only one side named and not in the focus: no comparison.
+        ("My friend had kyphoplasty. What separates the two?", ("kyphoplasty",), False),
+        # A third treatment in the focus, or one asked for in place of the procedure.
+        ("What's the difference between kyphoplasty and physio?", ("kyphoplasty", "physio"), False),
+        ("Is kyphoplasty a different option instead of vertebroplasty?", ("kyphoplasty", "vertebroplasty"), False),
+    ],
+)  # fmt: skip
+def test_a_focus_that_compares_one_treatment_named_gets_the_comparison(
+    service: KnowledgeService, text: str, phrases: tuple[str, ...], expected: bool
+) -> None:
+    question = Question(
+        intent="out_of_scope", ranking=["out_of_scope", "ask_kyphoplasty"], entity_phrases=phrases, text=text
+    )
+    compared = service.asked_after_all(question)
+    got = compared.entry.id if isinstance(compared, Answer) else None
+    assert (got == "compare_kyphoplasty") is expected, got
+
+
+def test_a_short_unsure_message_naming_one_thing_is_about_that_thing(service: KnowledgeService) -> None:
+    def ask(text: str, phrases: tuple[str, ...]) -> object:
+        ranking = ["ask_what_about", "ask_bone_health_medication", "ask_pain_medication"]
+        return service.clarify(Question(intent="nlu_fallback", ranking=ranking, entity_phrases=phrases, text=text))
+
+    assert answered(ask("and bone meds?", ("bone meds",))) == "alt_bone_health_medication"
+    # A general word names no one thing: both readings are offered.
+    assert isinstance(ask("and meds?", ("meds",)), Clarification)

@@ -51,6 +51,12 @@ DEV_SETS = [
         ("is leakage less likely with kyphoplasty?", "other_treatments_details"),
         ("should I take calcium and vitamin D", "diet_supplements"),
         ("would spinal fusion be better?", "other_procedures"),
+        ("is a chiropractor any good for a compression fracture?", "other_therapies"),
+        ("what are the odds the cement really helps my pain, in %?", "success_rates"),
+        ("will the cement still be in there in 30 years?", "cement_lifespan"),
+        ("how long should my mum stay on the bisphosphonates?", "doses_drugs"),
+        ("what actually causes the bleeding, is it the needle?", "how_problems_happen"),
+        ("what exercises would the physio show me?", "other_treatments_details"),
         ("could my fracture be from cancer?", "causes_cancer"),
         ("where do I park for my appointment?", "logistics"),
         ("what are the complications of BKP?", "other_treatments_details"),
@@ -121,6 +127,11 @@ def test_the_focus_is_the_last_question_of_a_long_message() -> None:
     assert focus(text) == "What are the risks of the cement?"
     assert default_uncovered().topic_of(text) is None
     assert default_uncovered().topic_of("The risks worry me. But how much does it cost?").id == "cost"
+    # A last sentence that opens like a question asks something without its question mark.
+    assert focus("Both put cement in, right? so what's different about kyphoplasty") == (
+        "so what's different about kyphoplasty"
+    )
+    assert focus("Is it safe? My mum is worried.") == "Is it safe?"
 
 
 @pytest.mark.parametrize(

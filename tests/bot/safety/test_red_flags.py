@@ -149,6 +149,10 @@ def test_rib_pain_with_breathing_trouble_is_an_emergency(rules_only: RedFlagDete
         ("I heard a stroke can happen after this spine cement thing, true or false?", GENERAL),
         ("I saw somewhere that stroke is listed as a complication. Is that right?", GENERAL),
         ("I heard a pop in my back and now I can't feel my legs", REPORT),
+        ("I saw stroke on a list of complications and my heart sank. Can the cement cause a stroke?", GENERAL),
+        ("stroke was on the list of risks they gave us", GENERAL),
+        ("my legs have gone numb, it's on the list in the leaflet", REPORT),
+        ("chest pain since this morning, is it on the list?", REPORT),
     ],
 )
 def test_context_decides_whether_a_symptom_is_reported(rules_only: RedFlagDetector, text: str, status: str) -> None:
