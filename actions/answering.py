@@ -93,6 +93,10 @@ def decide(service: KnowledgeService, question: Question, context: Context, prep
         )
         explained = service.explaining(aspect, about, context) if aspect else None
         return explained or declined
+    carried_to_procedure = service.for_procedure_too(question, context)
+    if carried_to_procedure is not None:
+        # "And for vertebroplasty?" after "what are the risks of kyphoplasty?" was declined.
+        return carried_to_procedure
     referred = _reference(service, question, context)
     if referred is not None:
         return referred
@@ -212,11 +216,16 @@ def answer_turn(
             # A new topic leaves the old one: "tell me more" or "the second one" no longer point at it.
             # An instruction aimed at the assistant changes nothing, the conversation included.
             events += [SlotSet(names.SLOT_LAST_ENTRY, None), SlotSet(names.SLOT_OFFERED_ENTRIES, [])]
+            subject = service.declined_subject(question, resolution)
+            if subject or context.declined_subject:
+                events.append(SlotSet(names.SLOT_DECLINED_SUBJECT, subject))
         if symptom_level:
             messages.append({"response": names.SAFETY_NETS[symptom_level]})
     elif isinstance(resolution, Answer):
         messages = presenter.answer_messages(resolution, channel)
         shown = [*[e for e in context.shown if e != resolution.entry.id], resolution.entry.id][-MAX_SHOWN:]
+        if context.declined_subject:
+            events.append(SlotSet(names.SLOT_DECLINED_SUBJECT, None))
         events += [
             SlotSet(names.SLOT_LAST_ENTRY, resolution.entry.id),
             SlotSet(names.SLOT_SHOWN_ENTRIES, shown),

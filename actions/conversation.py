@@ -139,6 +139,7 @@ def context_from(slots: Mapping[str, Any]) -> Context:
         last_entry=slots.get(names.SLOT_LAST_ENTRY),
         shown=_strings(slots.get(names.SLOT_SHOWN_ENTRIES)),
         offered=_strings(slots.get(names.SLOT_OFFERED_ENTRIES)),
+        declined_subject=slots.get(names.SLOT_DECLINED_SUBJECT),
     )
 
 

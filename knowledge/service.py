@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,10 +45,23 @@ _BESIDES = re.compile(
 )
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
+# The uncovered topic of questions about the other treatments' risks, details and studies.
+OTHER_TREATMENTS_TOPIC = "other_treatments_details"
+# What a declined question about another treatment asked, and the entry answering it of vertebroplasty.
+_DECLINED_ASPECTS = (
+    (frozenset("risk risks risky safe safer safety dangerous danger dangers complications complication side".split()),
+     "risks_overview"),
+    (frozenset("research study studies evidence trial trials proven proof tested studied".split()),
+     "evidence_overview"),
+)  # fmt: skip
+# Words that ask for the same again of another treatment ("and for vertebroplasty too?").
+_SAME_WORDS = frozenset("""same true too also as well either then though itself instead""".split())
 # The label of terms that name a study: a list of studies is named in date order.
 STUDY_LABEL = "study"
 # The label of terms that name a part of the body ("lungs", "brain").
 BODY_PART = "body_part"
+# The label of terms that name a problem the procedure can cause.
+COMPLICATION_LABEL = "complication"
 # The label of terms that name a treatment.
 TREATMENT_LABEL = "treatment"
 # "What is it?" at the end of a story: "it" is the last thing the story named.
@@ -99,7 +113,7 @@ def content_words(text: str) -> set[str]:
 ASKED_AFTER_ALL_SHARE = 0.45
 # NLU's reading gives way to the next one whose asking words the focus uses, when the next is this
 # close ("whats vertebroplasty usually done for": what it is 0.39, what it is used for 0.33).
-CLOSE_SECOND_SHARE = 0.8
+CLOSE_SECOND_SHARE = 0.75
 # An unsure follow-up of at most this many words keeps to the last answer's family when one of
 # its two likeliest readings belongs to it ("what other problems are there?" after the risks).
 MAX_FAMILY_WORDS = 8
@@ -130,6 +144,8 @@ class Context:
     last_entry: str | None = None
     shown: Sequence[str] = ()
     offered: Sequence[str] = ()
+    # The entry that answers, of vertebroplasty, the question just declined about another treatment.
+    declined_subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -393,8 +409,18 @@ class KnowledgeService:
         return self.clarify(question, context)
 
     def how_different(self, question: Question, context: Context) -> Resolution:
-        """'How is it different?': the comparison for the treatment named or last talked about."""
+        """'How is it different?': the comparison for the treatment named or last talked about.
+
+        A story that compares ("he had kyphoplasty last time, now they offer vertebroplasty")
+        ending in a question that does not ("What are the risks of vertebroplasty?") is the
+        question's next reading.
+        """
         catalog = self.catalog()
+        asked = focus(question.text)
+        if asked != question.text.strip() and not set(words(asked)) & _COMPARING_WORDS:
+            following = next((i for i in question.ranking[1:] if catalog.by_intent(i)), None)
+            if following is not None:
+                return self.for_intent(dataclasses.replace(question, intent=following), context)
         named = [t.id for t in catalog.terms_in(question.entity_phrases)]
         candidates = list(named)
         if context.last_entry and catalog.has(context.last_entry):
@@ -559,6 +585,40 @@ class KnowledgeService:
         if not content_words(question.text) & content_words(last.answer):
             return None
         return self._answer(catalog, last, context)
+
+    def declined_subject(self, question: Question, declined: NotCovered) -> str | None:
+        """The entry that answers of vertebroplasty what a declined question asked of another treatment.
+
+        "Does kyphoplasty cause infections?" declined: the infection entry; "risks of kyphoplasty?":
+        the risks; "is there research on physio?": the research. Only questions about the other
+        treatments have one.
+        """
+        if declined.topic is None or declined.topic.id != OTHER_TREATMENTS_TOPIC:
+            return None
+        catalog = self.catalog()
+        named = catalog.terms_in(question.entity_phrases)
+        problems = [e for t in named if t.label == COMPLICATION_LABEL and (e := catalog.by_topic(t.id))]
+        if len(problems) == 1:
+            return problems[0].id
+        asked = set(words(focus(question.text)))
+        for aspect_words, entry_id in _DECLINED_ASPECTS:
+            if asked & aspect_words and catalog.has(entry_id):
+                return entry_id
+        return None
+
+    def for_procedure_too(self, question: Question, context: Context) -> Answer | None:
+        """The answer for vertebroplasty ("and for VP?") right after a declined question about another treatment."""
+        if not context.declined_subject or len(question.text.split()) > MAX_NAMED_WORDS + 1:
+            return None
+        catalog = self.catalog()
+        if not catalog.has(context.declined_subject):
+            return None
+        named = catalog.terms_in(question.entity_phrases)
+        if [t.id for t in named] != [COMPARED_WITH]:
+            return None
+        if content_words(question.text) - _term_words(named[0]) - _SAME_WORDS:
+            return None
+        return self._answer(catalog, catalog.get(context.declined_subject), context)
 
     def again(self, context: Context) -> Answer | None:
         """The last answer once more: "meaning?" asks what it said, which its plain words are for."""

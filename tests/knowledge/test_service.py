@@ -757,3 +757,27 @@ def test_a_short_unsure_message_naming_one_thing_is_about_that_thing(service: Kn
     assert answered(ask("and bone meds?", ("bone meds",))) == "alt_bone_health_medication"
     # A general word names no one thing: both readings are offered.
     assert isinstance(ask("and meds?", ("meds",)), Clarification)
+
+
+@pytest.mark.parametrize(
+    ("declined_text", "phrases", "subject"),
+    [
+        ("what are the risks of kyphoplasty?", ("kyphoplasty",), "risks_overview"),
+        ("does kyphoplasty cause infections?", ("kyphoplasty", "infections"), "risk_infection"),
+        ("is there research on physio?", ("physio",), "evidence_overview"),
+        ("how much does vertebroplasty cost?", ("vertebroplasty",), None),
+    ],
+)
+def test_and_for_vertebroplasty_after_a_declined_question_about_another_treatment(
+    service: KnowledgeService, declined_text: str, phrases: tuple[str, ...], subject: str | None
+) -> None:
+    asked = Question(intent="out_of_scope", ranking=["out_of_scope"], entity_phrases=phrases, text=declined_text)
+    declined = service.not_covered(declined_text)
+    assert isinstance(declined, NotCovered)
+    assert service.declined_subject(asked, declined) == subject
+    follow_up = Question(intent="ask_what_about", entity_phrases=("vertebroplasty",), text="and for vertebroplasty?")
+    carried = service.for_procedure_too(follow_up, Context(declined_subject=subject))
+    assert (carried.entry.id if carried else None) == subject
+    # Anything more than the procedure named is a question of its own.
+    longer = Question(intent="ask_risks", entity_phrases=("vertebroplasty",), text="and the cost of vertebroplasty?")
+    assert service.for_procedure_too(longer, Context(declined_subject=subject)) is None
