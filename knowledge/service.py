@@ -119,6 +119,8 @@ CLOSE_SECOND_SHARE = 0.75
 MAX_FAMILY_WORDS = 8
 # The longest unsure message that one named thing settles when NLU's first reading has no entry ("and bone meds?").
 MAX_NAMED_WORDS = 4
+# A word that most names of one item use names that item ("the cement one": the leak, not the lung blockage).
+MOSTLY_NAMED_SHARE = 0.5
 # A lexical hit counts as a second opinion only when it scores this well (about two
 # distinctive words in common) and this far ahead of the next entry.
 SEARCH_MIN_SCORE = 4.0
@@ -496,9 +498,21 @@ class KnowledgeService:
         for with_answer in (False, True):
             if not named:
                 named = [e for e in listed if asked & self._vocabulary(catalog, e, with_answer)]
+        if len(named) > 1:
+            # "The cement one": most names of the leak use the word, one name of the lung blockage does.
+            mostly = [e for e in named if self._share_of_names(catalog, e, asked) >= MOSTLY_NAMED_SHARE]
+            named = mostly if len(mostly) == 1 else named
         if not 1 <= len(named) <= MAX_READINGS:
             return None
         return self._readings(catalog, named, context)
+
+    @staticmethod
+    def _share_of_names(catalog: Catalog, entry_id: str, asked: set[str]) -> float:
+        """The share of the names of the entry's topic that use one of these words."""
+        term = catalog.term(catalog.get(entry_id).topic or "")
+        if term is None or not term.synonyms:
+            return 0.0
+        return sum(bool(content_words(s) & asked) for s in term.synonyms) / len(term.synonyms)
 
     def named_topic(self, question: Question, context: Context) -> Answer | None:
         """The main entry of the one term the message names, if it names exactly one that has one."""
@@ -764,9 +778,14 @@ class KnowledgeService:
                 candidates.setdefault(entry.id, entry)
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
+        asked_words = content_words(question.text)
         for term in catalog.terms_in(question.entity_phrases):
             # "And meds?": a general word offers every entry it can mean, not only the one NLU leaned to.
-            for entry_id in term.means if set(term.means) & set(candidates) or not candidates else ():
+            meant = [e for e in term.means if asked_words & self._vocabulary(catalog, e, False) - _term_words(term)]
+            # "And for the pain, are there meds?": the message's other words say which it means.
+            means = meant if len(meant) == 1 else term.means
+            supported.update(meant if len(meant) == 1 else ())
+            for entry_id in means if set(term.means) & set(candidates) or not candidates else ():
                 candidates.setdefault(entry_id, catalog.get(entry_id))
         if len(candidates) == 1 and set(candidates) <= supported and not maybe_out_of_scope:
             # The only likely entry, and the patient named its term: asking would offer one button.

@@ -781,3 +781,21 @@ def test_and_for_vertebroplasty_after_a_declined_question_about_another_treatmen
     # Anything more than the procedure named is a question of its own.
     longer = Question(intent="ask_risks", entity_phrases=("vertebroplasty",), text="and the cost of vertebroplasty?")
     assert service.for_procedure_too(longer, Context(declined_subject=subject)) is None
+
+
+def test_a_word_most_names_of_one_item_use_names_that_item(service: KnowledgeService) -> None:
+    question = Question(intent="ask_what_about", text="the cement one")
+    resolution = service.named_item(question, Context(last_entry="risks_overview"))
+    # The lung blockage has one name with "cement" in it ("cement embolism"), the leak most of its names.
+    assert answered(resolution) == "risk_cement_leakage"
+
+
+def test_an_unsure_general_word_is_narrowed_by_the_messages_other_words(service: KnowledgeService) -> None:
+    def ask(text: str) -> object:
+        ranking = ["ask_what_about", "ask_pain_medication"]
+        return service.clarify(Question(intent="nlu_fallback", ranking=ranking, entity_phrases=("meds",), text=text))
+
+    assert answered(ask("and for the pain, are there meds?")) == "alt_pain_medication"
+    both = ask("and are there meds?")
+    assert isinstance(both, Clarification)
+    assert {e.id for e in both.candidates} == {"alt_pain_medication", "alt_bone_health_medication"}
