@@ -75,12 +75,13 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 
 test: lint validate kb-check pytest conversations eval context-compare bench crossval screenshots ## Everything CI runs
 
-# The last blind set first (blind14: evaluated once, at the end of the work it measured), then the
-# development sets (blind13/ to blind3/ were each blind for one run and are development sets
+# The last blind set first (blind15: evaluated once, at the end of the work it measured), then the
+# development sets (blind14/ to blind3/ were each blind for one run and are development sets
 # since; the questions of blind sets 1 and 2 are training data since,
 # data/nlu/independent_writers.yml).
-BLIND_QUESTIONS := tests/data/blind14/questions.yml tests/data/blind14/out_of_scope.yml
-DEV_QUESTIONS := tests/data/blind13/questions.yml tests/data/blind13/out_of_scope.yml \
+BLIND_QUESTIONS := tests/data/blind15/questions.yml tests/data/blind15/out_of_scope.yml
+DEV_QUESTIONS := tests/data/blind14/questions.yml tests/data/blind14/out_of_scope.yml \
+	tests/data/blind13/questions.yml tests/data/blind13/out_of_scope.yml \
 	tests/data/blind12/questions.yml tests/data/blind12/out_of_scope.yml \
 	tests/data/blind11/questions.yml tests/data/blind11/out_of_scope.yml \
 	tests/data/blind10/questions.yml tests/data/blind10/out_of_scope.yml \
@@ -92,7 +93,7 @@ DEV_QUESTIONS := tests/data/blind13/questions.yml tests/data/blind13/out_of_scop
 	tests/data/blind4/questions.yml tests/data/blind4/out_of_scope.yml \
 	tests/data/blind3/questions.yml tests/data/blind3/out_of_scope.yml tests/data/heldout/questions.yml \
 	tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
-CONVERSATION_SETS := tests/data/blind14/conversations.yml tests/data/blind13/conversations.yml tests/data/blind12/conversations.yml tests/data/blind11/conversations.yml tests/data/blind10/conversations.yml \
+CONVERSATION_SETS := tests/data/blind15/conversations.yml tests/data/blind14/conversations.yml tests/data/blind13/conversations.yml tests/data/blind12/conversations.yml tests/data/blind11/conversations.yml tests/data/blind10/conversations.yml \
 	tests/data/blind9/conversations.yml \
 	tests/data/blind8/conversations.yml \
 	tests/data/blind7/conversations.yml tests/data/blind6/conversations.yml \

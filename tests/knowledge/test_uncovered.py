@@ -27,6 +27,7 @@ DEV_SETS = [
     settings.REPO_ROOT / "tests" / "data" / "blind12" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind13" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind14" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind15" / "questions.yml",
     # Blind sets 1 and 2, training data since: questions written by people who never saw the cues.
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers.yml",
 ]
