@@ -94,10 +94,12 @@ def cached(
     for part in [*(p.read_bytes() for p in code), *(i.encode("utf-8") for i in inputs)]:
         digest.update(hashlib.sha256(part).digest())
     path = cache_dir / f"{CACHE_PREFIX}{digest.hexdigest()[:20]}.joblib"
-    if path.exists():
+    try:
         kept = joblib.load(path)
-        if isinstance(kept, ReportClassifier):
-            return kept
+    except OSError:  # not trained yet, replaced meanwhile by a server with other inputs, or unreadable
+        kept = None
+    if isinstance(kept, ReportClassifier):
+        return kept
     classifier = train()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
