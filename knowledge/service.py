@@ -207,6 +207,11 @@ def _names_its_place(entry: Entry, terms: Sequence[Term]) -> bool:
     return any(t.label == BODY_PART and any(f" {s} " in answer for s in t.synonyms) for t in terms)
 
 
+def _terms_in_focus(catalog: Catalog, question: Question) -> list[Term]:
+    """The terms the question's focus names, in the order first named."""
+    return catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))
+
+
 def _turns_from_procedure(catalog: Catalog, text: str) -> bool:
     """Whether the message sets vertebroplasty aside ("not vertebroplasty", "rather than a VP")."""
     term = catalog.term(COMPARED_WITH)
@@ -298,7 +303,7 @@ class KnowledgeService:
         others = [e for t in sorted(named - {COMPARED_WITH}) if (e := catalog.by_topic(t))]
         if len(others) == 1 and (COMPARED_WITH not in named or _turns_from_procedure(catalog, question.text)):
             return others[0]
-        in_focus = {t.id for t in catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))}
+        in_focus = {t.id for t in _terms_in_focus(catalog, question)}
         focused = [e for t in sorted(in_focus - {COMPARED_WITH}) if (e := catalog.by_topic(t))]
         if len(focused) == 1 and COMPARED_WITH not in in_focus:
             return focused[0]
@@ -327,7 +332,7 @@ class KnowledgeService:
         compared = [c for t in sorted(named - {COMPARED_WITH}) if (c := catalog.by_compares(t))]
         if len(compared) != 1:
             return None
-        in_focus = catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))
+        in_focus = _terms_in_focus(catalog, question)
         if any(t.label == TREATMENT_LABEL and t.id not in (COMPARED_WITH, compared[0].compares) for t in in_focus):
             return None
         if compared[0].compares not in {t.id for t in in_focus} and COMPARED_WITH not in named:
@@ -356,7 +361,7 @@ class KnowledgeService:
         that asks for it in place of vertebroplasty ("is kyphoplasty an alternative to
         vertebroplasty?") asks about the treatment as an option, not for the comparison.
         """
-        in_focus = {t.id for t in catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))}
+        in_focus = {t.id for t in _terms_in_focus(catalog, question)}
         compared = [c for t in in_focus - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH not in in_focus or len(compared) != 1:
             return None
@@ -718,7 +723,8 @@ class KnowledgeService:
         catalog = self.catalog()
         ranked = [catalog.by_intent(i) for i in question.ranking]
         top_two = ranked[:2]
-        named = {t.id for t in catalog.terms_in(question.entity_phrases)}
+        named_terms = catalog.terms_in(question.entity_phrases)
+        named = {t.id for t in named_terms}
         supported = {e.id for t in named if (e := catalog.by_topic(t))}
         hit = confident_hit(catalog.search(question.text), SEARCH_MIN_SCORE, SEARCH_MIN_MARGIN)
         if hit is not None:
@@ -766,7 +772,7 @@ class KnowledgeService:
             if len(kept) == 1 and not maybe_out_of_scope and len(question.text.split()) <= MAX_FAMILY_WORDS:
                 # "What other problems are there?" after a problem: the conversation is still on the risks.
                 return self._answer(catalog, kept[0], context)
-        general = {t.id for t in catalog.terms_in(question.entity_phrases) if t.means}
+        general = {t.id for t in named_terms if t.means}
         specific = [e for t in sorted(named - {COMPARED_WITH} - general) if (e := catalog.by_topic(t))]
         short = len(question.text.split()) <= MAX_NAMED_WORDS
         if top_two and top_two[0] is None and len(specific) == 1 and short and not maybe_out_of_scope:
@@ -779,7 +785,7 @@ class KnowledgeService:
         for entry_id in sorted(supported):
             candidates.setdefault(entry_id, catalog.get(entry_id))
         asked_words = content_words(question.text)
-        for term in catalog.terms_in(question.entity_phrases):
+        for term in named_terms:
             # "And meds?": a general word offers every entry it can mean, not only the one NLU leaned to.
             meant = [e for e in term.means if asked_words & self._vocabulary(catalog, e, False) - _term_words(term)]
             # "And for the pain, are there meds?": the message's other words say which it means.
