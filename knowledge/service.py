@@ -43,6 +43,12 @@ _BESIDES = re.compile(
     r"\b(?:what else|anything else|any other|other options?|other choices?|other treatments?|other ways?)\b"
     r".*\b(?:besides|apart from|other than|except|aside from|beyond)\b"
 )
+# What a thing named before them in a question's focus does for the patient ("can another doctor's
+# view HELP find other options?"): the question is about that thing, not the options.
+_DOES_FOR_YOU = re.compile(
+    r"\b(?:help|helps|helped|helping|give|gives|giving|tell|tells|show|shows|find|finds|catch|catches|"
+    r"check|checks|confirm|confirms|change|changes)\b"
+)
 # The treatment every comparison entry compares with.
 COMPARED_WITH = "vertebroplasty"
 # The uncovered topic of questions about the other treatments' risks, details and studies.
@@ -207,6 +213,12 @@ def _names_its_place(entry: Entry, terms: Sequence[Term]) -> bool:
     return any(t.label == BODY_PART and any(f" {s} " in answer for s in t.synonyms) for t in terms)
 
 
+def _word_at(text: str, phrase: str) -> int:
+    """Where a phrase first stands as whole words in a lower-case text, or -1."""
+    found = re.search(rf"\b{re.escape(phrase.lower())}\b", text)
+    return found.start() if found else -1
+
+
 def _terms_in_focus(catalog: Catalog, question: Question) -> list[Term]:
     """The terms the question's focus names, in the order first named."""
     return catalog.terms_in(phrases_in_focus(question.text, question.entity_phrases))
@@ -271,6 +283,7 @@ class KnowledgeService:
         if len(narrower) == 1:
             entry = narrower[0]
         entry = self._other_named(catalog, entry, question, named)
+        entry = self._what_it_does(catalog, entry, question)
         if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
             return self._answer(catalog, catalog.get(entry.broader), context)
         entry = self._close_second(catalog, question, entry)
@@ -314,6 +327,30 @@ class KnowledgeService:
             about = catalog.by_topic(last[1].id) if last is not None and last[1].id != COMPARED_WITH else None
             if about is not None:
                 return about
+        return entry
+
+    @staticmethod
+    def _what_it_does(catalog: Catalog, entry: Entry, question: Question) -> Entry:
+        """The family of a thing the focus names as doing something, read as a general entry.
+
+        "Does getting another doctor's view help find other treatment options?" or "how can asking
+        a different doctor help me make up my mind?" ask what a second opinion does, not for the
+        options or the decision: a broad entry with narrower ones (why a second opinion, what the
+        research says) answers, or the narrower one whose asking words the focus uses.
+        """
+        if entry.topic or entry.broader:
+            return entry
+        text = focus(question.text).lower()
+        for term in _terms_in_focus(catalog, question):
+            head = catalog.by_topic(term.id)
+            if head is None or head.broader or head.id == entry.id:
+                continue
+            if not any(e.broader == head.id for e in catalog.entries):
+                continue
+            named_at = min((i for s in term.synonyms if (i := _word_at(text, s)) >= 0), default=-1)
+            if named_at >= 0 and _DOES_FOR_YOU.search(text, named_at):
+                asked = [e for e in _asked_in_family(catalog, head, question.text) if e.id != head.id]
+                return asked[0] if len(asked) == 1 else head
         return entry
 
     @staticmethod

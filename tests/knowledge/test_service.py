@@ -799,3 +799,26 @@ def test_an_unsure_general_word_is_narrowed_by_the_messages_other_words(service:
     both = ask("and are there meds?")
     assert isinstance(both, Clarification)
     assert {e.id for e in both.candidates} == {"alt_pain_medication", "alt_bone_health_medication"}
+
+
+def test_a_question_about_what_a_second_opinion_does_gets_the_second_opinion_entries(service: KnowledgeService) -> None:
+    # Read as the options or the decision, the focus asks what the second opinion does.
+    options = Question(
+        intent="ask_alternatives",
+        entity_phrases=("another doctors",),
+        text="does getting another doctors view help find other treatment options",
+    )
+    assert answered(service.for_intent(options)) == "second_opinion_why"
+    risks = Question(
+        intent="ask_making_a_decision",
+        entity_phrases=("second opinion",),
+        text="before I decide, could a second opinion help me see the risks more clearly?",
+    )
+    assert answered(service.for_intent(risks)) == "second_opinion_risks"
+    # Named without doing anything, the second opinion is one point of the decision.
+    deciding = Question(
+        intent="ask_making_a_decision",
+        entity_phrases=("second opinion",),
+        text="what should I weigh up before deciding, a second opinion and what else?",
+    )
+    assert answered(service.for_intent(deciding)) == "making_a_decision"
