@@ -33,6 +33,9 @@ CAUSE = "cause"
 _ALTERNATIVE_WORDS = frozenset({"instead", "rather", "alternative", "alternatives", "option", "options", "avoid"})
 # Words that ask for a treatment in place of another ("an alternative to", "an option instead of").
 _IN_PLACE_WORDS = frozenset({"instead", "alternative", "alternatives", "option", "options"})
+# Words that ask for a comparison outright, even of a treatment offered in place of another ("they
+# offered kyphoplasty instead of vertebroplasty, what's the difference?").
+_DIFFERENCE_WORDS = frozenset("difference differences differ versus vs compare compared comparison".split())
 # Words that set two named treatments side by side ("versus", "what sets them apart", "basically").
 _COMPARING_WORDS = frozenset(
     """versus vs difference differences different differ apart distinction distinguish same compare compared
@@ -53,10 +56,13 @@ _DOES_FOR_YOU = re.compile(
 COMPARED_WITH = "vertebroplasty"
 # The uncovered topic of questions about the other treatments' risks, details and studies.
 OTHER_TREATMENTS_TOPIC = "other_treatments_details"
+# Words that ask about risks ("is it safe?", "side effects?").
+_RISK_WORDS = frozenset(
+    "risk risks risky safe safer safety dangerous danger dangers complications complication side".split()
+)
 # What a declined question about another treatment asked, and the entry answering it of vertebroplasty.
 _DECLINED_ASPECTS = (
-    (frozenset("risk risks risky safe safer safety dangerous danger dangers complications complication side".split()),
-     "risks_overview"),
+    (_RISK_WORDS, "risks_overview"),
     (frozenset("research study studies evidence trial trials proven proof tested studied".split()),
      "evidence_overview"),
 )  # fmt: skip
@@ -213,6 +219,11 @@ def _names_its_place(entry: Entry, terms: Sequence[Term]) -> bool:
     return any(t.label == BODY_PART and any(f" {s} " in answer for s in t.synonyms) for t in terms)
 
 
+def _asks_in_place(focused: str) -> bool:
+    """Whether a focus asks for a treatment in place of another, not for how the two differ."""
+    return bool(content_words(focused) & _IN_PLACE_WORDS) and not set(words(focused)) & _DIFFERENCE_WORDS
+
+
 def _word_at(text: str, phrase: str) -> int:
     """Where a phrase first stands as whole words in a lower-case text, or -1."""
     found = re.search(rf"\b{re.escape(phrase.lower())}\b", text)
@@ -286,7 +297,9 @@ class KnowledgeService:
         entry = self._what_it_does(catalog, entry, question)
         if entry.broader and catalog.has(entry.broader) and _BESIDES.search(focus(question.text).lower()):
             return self._answer(catalog, catalog.get(entry.broader), context)
-        entry = self._close_second(catalog, question, entry)
+        # "Can you explain what a kyphoplasty is, in simple terms?": the close second reading may be
+        # about vertebroplasty itself, and then the other thing named is what is asked about.
+        entry = self._other_named(catalog, self._close_second(catalog, question, entry), question, named)
         general = self._general_reading(catalog, entry, named_terms, question.text)
         if general is not None:
             return self._readings(catalog, general, context)
@@ -363,7 +376,7 @@ class KnowledgeService:
         the procedure, is not this comparison.
         """
         focused = focus(question.text)
-        if not set(words(focused)) & _COMPARING_WORDS or content_words(focused) & _IN_PLACE_WORDS:
+        if not set(words(focused)) & _COMPARING_WORDS or _asks_in_place(focused):
             return None
         named = {t.id for t in catalog.terms_in(question.entity_phrases)}
         compared = [c for t in sorted(named - {COMPARED_WITH}) if (c := catalog.by_compares(t))]
@@ -402,7 +415,7 @@ class KnowledgeService:
         compared = [c for t in in_focus - {COMPARED_WITH} if (c := catalog.by_compares(t))]
         if COMPARED_WITH not in in_focus or len(compared) != 1:
             return None
-        if content_words(focus(question.text)) & _IN_PLACE_WORDS:
+        if _asks_in_place(focus(question.text)):
             return None
         return compared[0]
 
@@ -611,7 +624,9 @@ class KnowledgeService:
             if pointer and in_family(last) and named & set(topic.follow_up_terms):
                 return NotCovered(topic)
             about_treatment = {last.topic, last.compares} & set(topic.follow_up_terms)
-            if about_treatment and refers and in_family(asked) and not names_other:
+            # "Does that have risks?" after the painkillers, whichever entry NLU read it as.
+            asks_risks = bool(set(words(focus(question.text))) & _RISK_WORDS)
+            if about_treatment and refers and (in_family(asked) or asks_risks) and not names_other:
                 return NotCovered(topic)
         return None
 
@@ -836,8 +851,9 @@ class KnowledgeService:
         return Clarification(tuple(candidates.values())[:MAX_READINGS], maybe_not_covered=maybe_out_of_scope)
 
     def _settled(self, catalog: Catalog, entry: Entry, question: Question, named: set[str]) -> Entry:
-        """An unsure reading once settled: the other thing the question names, then the family's asked entry."""
-        return self._what_is_asked(catalog, self._other_named(catalog, entry, question, named), question.text, named)
+        """An unsure reading once settled: the other thing named, what a named thing does, the asked entry."""
+        entry = self._what_it_does(catalog, self._other_named(catalog, entry, question, named), question)
+        return self._what_is_asked(catalog, entry, question.text, named)
 
     @staticmethod
     def _in_family_of_last(catalog: Catalog, entry: Entry, context: Context) -> bool:

@@ -167,6 +167,10 @@ def test_a_treatment_named_after_the_risks_asks_its_risks_which_the_article_does
     after_kyphoplasty = Context(last_entry="alt_kyphoplasty")
     assert service.carried_over(dangerous, after_kyphoplasty, pointer=False, refers=True) is not None
     assert service.carried_over(dangerous, Context(last_entry="what_is_vertebroplasty"), False, refers=True) is None
+    # Read by NLU as another family's question, it still asks the physiotherapy's risks.
+    misread = Question(intent="ask_second_opinion_risks", text="does that have risks")
+    after_physio = Context(last_entry="alt_physical_therapy")
+    assert service.carried_over(misread, after_physio, pointer=False, refers=True) is not None
     # A question of its own, pointing back at nothing, is about vertebroplasty.
     risks = Question(intent="ask_risks", text="what are the risks?")
     assert service.carried_over(risks, after_kyphoplasty, pointer=False, refers=False) is None
@@ -736,6 +740,9 @@ def test_an_unsure_what_is_reading_of_another_treatment_named_alone_is_that_trea
         # A third treatment in the focus, or one asked for in place of the procedure.
         ("What's the difference between kyphoplasty and physio?", ("kyphoplasty", "physio"), False),
         ("Is kyphoplasty a different option instead of vertebroplasty?", ("kyphoplasty", "vertebroplasty"), False),
+        # Offered in place of the procedure, and asked how the two differ: the comparison.
+        ("my surgeon offered kyphoplasty instead of vertebroplasty, what's the difference?",
+         ("kyphoplasty", "vertebroplasty"), True),
     ],
 )  # fmt: skip
 def test_a_focus_that_compares_one_treatment_named_gets_the_comparison(
@@ -822,3 +829,28 @@ def test_a_question_about_what_a_second_opinion_does_gets_the_second_opinion_ent
         text="what should I weigh up before deciding, a second opinion and what else?",
     )
     assert answered(service.for_intent(deciding)) == "making_a_decision"
+
+
+def test_an_unsure_reading_settled_by_asking_words_still_goes_to_what_a_named_thing_does(
+    service: KnowledgeService,
+) -> None:
+    question = Question(
+        intent="nlu_fallback",
+        ranking=["ask_making_a_decision", "ask_second_opinion_why"],
+        entity_phrases=("different doctor", "vertebroplasty"),
+        text="how can asking a different doctor help me make up my mind about vertebroplasty",
+    )
+    assert answered(service.clarify(question)) == "second_opinion_why"
+
+
+def test_a_close_second_reading_about_the_procedure_gives_way_to_the_other_thing_named(
+    service: KnowledgeService,
+) -> None:
+    question = Question(
+        intent="ask_kyphoplasty",
+        ranking=["ask_kyphoplasty", "ask_what_is_vertebroplasty"],
+        confidences=[0.53, 0.43],
+        entity_phrases=("kyphoplasty",),
+        text="Can you explain what a kyphoplasty is, in simple terms?",
+    )
+    assert answered(service.for_intent(question)) == "alt_kyphoplasty"
