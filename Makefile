@@ -75,14 +75,15 @@ conversations: train ## Conversation tests with rasa test (every entry and the f
 
 test: lint validate kb-check pytest conversations eval context-compare bench crossval screenshots ## Everything CI runs
 
-# The last blind set first (blind15: evaluated once, at the end of the work it measured), then the
-# development sets (blind14/ was blind for one run and is a development set since; the first
-# questions and out-of-scope messages of blind sets 1 to 13 are NLU training data since,
-# data/nlu/independent_writers*.yml, and their conversations stay development sets).
-BLIND_QUESTIONS := tests/data/blind15/questions.yml tests/data/blind15/out_of_scope.yml
-DEV_QUESTIONS := tests/data/blind14/questions.yml tests/data/blind14/out_of_scope.yml \
+# The last blind set first (blind16: evaluated once, at the end of the work it measured), then the
+# development sets (blind15/ and blind14/ were each blind for one run and are development sets
+# since; the first questions and out-of-scope messages of blind sets 1 to 13 are NLU training
+# data since, data/nlu/independent_writers*.yml, and their conversations stay development sets).
+BLIND_QUESTIONS := tests/data/blind16/questions.yml tests/data/blind16/out_of_scope.yml
+DEV_QUESTIONS := tests/data/blind15/questions.yml tests/data/blind15/out_of_scope.yml \
+	tests/data/blind14/questions.yml tests/data/blind14/out_of_scope.yml \
 	tests/data/heldout/questions.yml tests/data/dev/questions.yml tests/data/dev/heldout_v1.yml
-CONVERSATION_SETS := tests/data/blind15/conversations.yml tests/data/blind14/conversations.yml tests/data/blind13/conversations.yml tests/data/blind12/conversations.yml tests/data/blind11/conversations.yml tests/data/blind10/conversations.yml \
+CONVERSATION_SETS := tests/data/blind16/conversations.yml tests/data/blind15/conversations.yml tests/data/blind14/conversations.yml tests/data/blind13/conversations.yml tests/data/blind12/conversations.yml tests/data/blind11/conversations.yml tests/data/blind10/conversations.yml \
 	tests/data/blind9/conversations.yml \
 	tests/data/blind8/conversations.yml \
 	tests/data/blind7/conversations.yml tests/data/blind6/conversations.yml \

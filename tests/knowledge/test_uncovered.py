@@ -17,6 +17,7 @@ DEV_SETS = [
     # Each blind for one run (issue 11), a development set since.
     settings.REPO_ROOT / "tests" / "data" / "blind14" / "questions.yml",
     settings.REPO_ROOT / "tests" / "data" / "blind15" / "questions.yml",
+    settings.REPO_ROOT / "tests" / "data" / "blind16" / "questions.yml",
     # Blind sets 1 to 13, training data since: questions written by people who never saw the cues.
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers.yml",
     settings.REPO_ROOT / "data" / "nlu" / "independent_writers_3_to_13.yml",
